@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/securemailbox/securemailbox/internal/fault"
+	"github.com/securemailbox/securemailbox/internal/web/request"
+)
+
+const (
+	langMaxAge = 365 * 24 * time.Hour
+	// staticCache suits assets whose names change with their content.
+	staticCache    = "public, max-age=31536000, immutable"
+	staticCacheDev = "no-cache"
+)
+
+// routes mounts what this package owns: probes, metrics, static assets and the language
+// switch.
+func (s *Server) routes() {
+	s.app.Get("/healthz", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.SendString("ok")
+	})
+	s.app.Get("/readyz", s.readyz)
+	s.app.Get("/metrics", s.metrics.handler())
+	if s.deps.Static != nil {
+		s.app.Get(staticPrefix+"*", s.static)
+	}
+	s.app.Post("/lang", s.setLang)
+}
+
+func (s *Server) readyz(c *fiber.Ctx) error {
+	if s.deps.Ready != nil {
+		ctx, cancel := context.WithTimeout(request.Context(c), readyTimeout)
+		defer cancel()
+		if err := s.deps.Ready(ctx); err != nil {
+			return fault.ErrUnavailable.Wrap(err)
+		}
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+	return c.SendString("ok")
+}
+
+func (s *Server) static(c *fiber.Ctx) error {
+	name := c.Params("*")
+	// fs.ValidPath rejects "..", empty and rooted names, so nothing outside Static is reachable.
+	if !fs.ValidPath(name) || name == "." {
+		return fault.ErrNotFound
+	}
+	data, err := fs.ReadFile(s.deps.Static, name)
+	if err != nil {
+		// Directories and missing files alike.
+		return fault.ErrNotFound
+	}
+	c.Set(fiber.HeaderContentType, staticType(path.Ext(name)))
+	if s.opts.Dev {
+		c.Set(fiber.HeaderCacheControl, staticCacheDev)
+	} else {
+		c.Set(fiber.HeaderCacheControl, staticCache)
+	}
+	return c.Send(data)
+}
+
+// setLang stores the visitor's language choice and sends them back where they were.
+func (s *Server) setLang(c *fiber.Ctx) error {
+	lang := request.Form(c, "lang")
+	if !s.deps.I18n.Supported(lang) {
+		return fault.ErrInvalid.Field("lang", "unsupported")
+	}
+	request.SetCookie(c, langCookie, lang, langMaxAge)
+	return c.Redirect(localPath(request.Form(c, "next")), fiber.StatusSeeOther)
+}
+
+// localPath returns next if it is a path on this site, else "/". Browsers read "//host",
+// "/\host" and paths with tabs or newlines stripped as other hosts, so those are refused.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	for i := 0; i < len(next); i++ {
+		if ch := next[i]; ch == '\\' || ch < 0x20 || ch == 0x7f {
+			return "/"
+		}
+	}
+	return next
+}
+
+// staticType pins the content types of the assets we ship, so they do not depend on the
+// host's mime tables (nosniff makes a wrong type fatal for scripts and styles).
+func staticType(ext string) string {
+	switch strings.ToLower(ext) {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".json", ".map":
+		return "application/json"
+	case ".svg":
+		return "image/svg+xml"
+	case ".png":
+		return "image/png"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".webp":
+		return "image/webp"
+	case ".ico":
+		return "image/x-icon"
+	case ".woff2":
+		return "font/woff2"
+	case ".woff":
+		return "font/woff"
+	case ".txt":
+		return "text/plain; charset=utf-8"
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return fiber.MIMEOctetStream
+}
