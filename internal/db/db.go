@@ -127,9 +127,27 @@ func DialectName(db bun.IDB) string {
 	return SQLite
 }
 
-// Tx runs fn in a transaction and commits it when fn returns nil.
-func Tx(ctx context.Context, db *bun.DB, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return db.RunInTx(ctx, nil, fn)
+type txKey struct{}
+
+// Tx runs fn in a transaction carried by the context, and commits it when fn returns nil.
+// Inside fn, Conn(ctx, db) returns that transaction, so services of different packages can
+// act in one transaction (a credit debit together with the action it pays for). A nested
+// Tx joins the outer transaction.
+func Tx(ctx context.Context, db *bun.DB, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return fn(ctx)
+	}
+	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// Conn returns the context's transaction, or db outside a transaction.
+func Conn(ctx context.Context, db *bun.DB) bun.IDB {
+	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return tx
+	}
+	return db
 }
 
 // NewID returns a new opaque id: a lower-case ULID (sortable by creation, 80 random bits).

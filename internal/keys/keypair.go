@@ -1,12 +1,15 @@
 package keys
 
 import (
+	"bytes"
 	"crypto/hpke"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"strings"
 )
 
 // The one HPKE suite (RFC 9180): hybrid post-quantum KEM X-Wing, so a
@@ -139,4 +142,25 @@ func OpenPrivateKey(k SymmetricKey, sealed []byte, b Binding) (*PrivateKey, erro
 		return nil, err
 	}
 	return privateKeyFromSeed(seed)
+}
+
+// FoundIn reports whether the private key's secret bytes appear in data — raw, hex, or
+// base64 (standard or URL alphabet, padded or not). It is the canary detector for tests
+// that scan databases, blob sites and logs; it reveals nothing of the key itself.
+func (k *PrivateKey) FoundIn(data []byte) bool {
+	seed := k.seed()
+	for _, form := range [][]byte{
+		seed,
+		[]byte(hex.EncodeToString(seed)),
+		[]byte(strings.ToUpper(hex.EncodeToString(seed))),
+		[]byte(base64.StdEncoding.EncodeToString(seed)),
+		[]byte(base64.RawStdEncoding.EncodeToString(seed)),
+		[]byte(base64.URLEncoding.EncodeToString(seed)),
+		[]byte(base64.RawURLEncoding.EncodeToString(seed)),
+	} {
+		if bytes.Contains(data, form) {
+			return true
+		}
+	}
+	return false
 }

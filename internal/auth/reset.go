@@ -1,0 +1,210 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/securemailbox/securemailbox/internal/db"
+	"github.com/securemailbox/securemailbox/internal/keys"
+)
+
+// RequestPasswordReset e-mails a reset link to a known address. It answers the same for
+// every address: the mail is handed to the relay in the background (it carries a secret,
+// but only in memory; a failure cannot be reported without telling who has an account).
+func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Client) error {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return nil
+	}
+	if err := s.checkThrottles(ctx, ipThrottleKey(c.IP)); err != nil {
+		return err
+	}
+	a, err := s.accountByEmail(ctx, email)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("auth: reset: %w", err)
+	}
+	tok, err := s.newEmailToken(ctx, purposeReset, a, a.Email, s.opts.ResetTokenTTL)
+	if err != nil {
+		return err
+	}
+	if err := s.record(ctx, a, "auth.password_reset.request", "success", c, nil); err != nil {
+		return err
+	}
+	s.background <- struct{}{}
+	go func() {
+		defer func() { <-s.background }()
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		_ = s.sendMail(bctx, a.Email, a.Locale, "password_reset", map[string]any{
+			"Name": a.Name, "URL": s.opts.BaseURL + "/password-reset/" + tok,
+			"Minutes": int(s.opts.ResetTokenTTL.Minutes()),
+		})
+	}()
+	return nil
+}
+
+// Drain waits until background deliveries have been handed over (tests, shutdown).
+func (s *Service) Drain() {
+	for i := 0; i < cap(s.background); i++ {
+		s.background <- struct{}{}
+	}
+	for i := 0; i < cap(s.background); i++ {
+		<-s.background
+	}
+}
+
+// ResetState tells the reset page which second factors the account has.
+type ResetState struct {
+	TOTPEnabled bool
+	HasPhone    bool
+}
+
+func (s *Service) resetAccount(ctx context.Context, token string) (*emailToken, *Account, error) {
+	t, err := s.lookupEmailToken(ctx, purposeReset, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := s.accountByID(ctx, t.AccountID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("auth: reset account: %w", err)
+	}
+	return t, a, nil
+}
+
+// ResetInfo returns the state of a live reset token.
+func (s *Service) ResetInfo(ctx context.Context, token string) (ResetState, error) {
+	_, a, err := s.resetAccount(ctx, token)
+	if err != nil {
+		return ResetState{}, err
+	}
+	return ResetState{TOTPEnabled: a.TOTPEnabled(), HasPhone: true}, nil
+}
+
+// SendResetCode sends an SMS code for a reset to the mobile (or the verified backup phone).
+// When TOTP is on, SMS alone is not enough, so no code is sent.
+func (s *Service) SendResetCode(ctx context.Context, token string, backup bool, c Client) error {
+	_, a, err := s.resetAccount(ctx, token)
+	if err != nil {
+		return err
+	}
+	if a.TOTPEnabled() {
+		return ErrSecondFactor
+	}
+	phone := a.Mobile
+	if backup && a.VerifiedBackupPhone() != "" {
+		phone = a.VerifiedBackupPhone()
+	}
+	return s.sendCode(ctx, purposeResetSMS, a.ID, a.ID, phone, a.Locale, c)
+}
+
+// ResetInput completes a reset: the link's token, the new password and a second factor
+// the server can check — a TOTP code (when TOTP is on), an SMS code (when it is off), or a
+// recovery code, which also keeps the old private key.
+type ResetInput struct {
+	Token, NewPassword, Code, RecoveryCode string
+	AcceptKeyLoss                          bool
+}
+
+// CompletePasswordReset sets the new password. With a recovery code the account keeps its
+// key pair; without one it gets a new key pair (after AcceptKeyLoss), the old one stays
+// in the keyring, locked, and every session ends.
+func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Client) (keysKept bool, err error) {
+	t, a, err := s.resetAccount(ctx, in.Token)
+	if err != nil {
+		return false, err
+	}
+	if err := s.block.check(in.NewPassword, a.Email, a.Name); err != nil {
+		return false, err
+	}
+	tkey := "reset:" + a.ID
+	if err := s.checkThrottles(ctx, tkey); err != nil {
+		return false, err
+	}
+	var priv *keys.PrivateKey
+	var usedCode *recoveryCode
+	if in.RecoveryCode != "" {
+		p, rc, err := s.openRecoveryCode(ctx, a, in.RecoveryCode)
+		if err != nil {
+			if _, ferr := s.throttleFail(ctx, tkey, accountThrottle); ferr != nil {
+				return false, ferr
+			}
+			return false, err
+		}
+		priv, usedCode = p, rc
+	} else {
+		if !in.AcceptKeyLoss {
+			return false, ErrKeysWillBeLost
+		}
+		var ferr error
+		switch {
+		case in.Code == "":
+			ferr = ErrSecondFactor
+		case a.TOTPEnabled():
+			ferr = s.checkTOTP(ctx, a, in.Code)
+		default:
+			ferr = s.checkCode(ctx, purposeResetSMS, a.ID, in.Code)
+		}
+		if ferr != nil {
+			if _, err := s.throttleFail(ctx, tkey, accountThrottle); err != nil {
+				return false, err
+			}
+			return false, ferr
+		}
+		if priv, err = keys.GenerateKeyPair(); err != nil {
+			return false, fmt.Errorf("auth: reset: %w", err)
+		}
+	}
+	record, kek, err := s.hasher.Enroll(ctx, in.NewPassword, passwordOwner(a))
+	if err != nil {
+		return false, fmt.Errorf("auth: reset: %w", err)
+	}
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
+		if won, err := s.useEmailToken(ctx, t.ID); err != nil || !won {
+			if err != nil {
+				return err
+			}
+			return ErrInvalidToken
+		}
+		if usedCode != nil {
+			if won, err := s.useRecoveryCode(ctx, usedCode.ID); err != nil || !won {
+				if err != nil {
+					return err
+				}
+				return ErrInvalidCode
+			}
+			if err := s.setKeySeal(ctx, priv.ID(), keys.SealPrivateKey(kek, priv, keyBinding(a))); err != nil {
+				return err
+			}
+		} else {
+			if err := s.retireKeys(ctx, a.ID); err != nil {
+				return err
+			}
+			if err := s.insert(ctx, s.newKeyRow(a, priv, kek)); err != nil {
+				return err
+			}
+		}
+		a.PasswordRecord = record
+		if err := s.updateAccount(ctx, a, "password_record"); err != nil {
+			return err
+		}
+		if err := s.deleteSessions(ctx, a.ID, ""); err != nil {
+			return err
+		}
+		if err := s.throttleReset(ctx, tkey, accountThrottleKey(a.Email), mfaThrottleKey(a.ID)); err != nil {
+			return err
+		}
+		return s.record(ctx, a, "auth.password_reset.complete", "success", c, map[string]string{"keys_kept": fmt.Sprint(usedCode != nil)})
+	})
+	if err != nil {
+		return false, err
+	}
+	s.notifyMail(ctx, a, "password_changed", map[string]any{"At": s.now().Format(time.RFC1123)})
+	if usedCode != nil {
+		s.notifyMail(ctx, a, "recovery_code_used", nil)
+	}
+	return usedCode != nil, nil
+}
