@@ -42,6 +42,32 @@ type Config struct {
 
 	SMTP SMTP `toml:"smtp"`
 	SMS  SMS  `toml:"sms"`
+
+	// Regions (file only) name where tenant data may live, each with exactly three sites.
+	// Empty means one region "se" with three directories under the data directory.
+	Regions       []Region `toml:"regions" file:"only"`
+	DefaultRegion string   `toml:"default_region" help:"region of new tenants (default: the first configured)"`
+}
+
+// Region is one data-residency region and its three storage sites.
+type Region struct {
+	ID    string `toml:"id"`
+	Name  string `toml:"name"`
+	Sites []Site `toml:"sites"`
+}
+
+// Site is a local directory or an S3-compatible bucket.
+type Site struct {
+	Name          string `toml:"name"`
+	Kind          string `toml:"kind"` // dir | s3
+	Dir           string `toml:"dir"`
+	Endpoint      string `toml:"endpoint"`
+	Bucket        string `toml:"bucket"`
+	AccessKey     string `toml:"access_key"`
+	SecretKey     string `toml:"secret_key"`
+	SecretKeyFile string `toml:"secret_key_file"`
+	S3Region      string `toml:"s3_region"`
+	UseTLS        bool   `toml:"use_tls"`
 }
 
 // SMTP configures the outgoing mail relay.

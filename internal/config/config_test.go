@@ -125,3 +125,34 @@ func TestValidate(t *testing.T) {
 		t.Errorf("complete production config invalid: %v", err)
 	}
 }
+
+func TestRegionsFromFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.toml")
+	body := `default_region = "de"
+[[regions]]
+id = "de"
+name = "Germany (EU)"
+[[regions.sites]]
+name = "fra1"
+kind = "s3"
+endpoint = "s3.fra1.example"
+bucket = "sm-de-1"
+access_key = "AK"
+secret_key_file = "/run/secrets/s3"
+use_tls = true
+`
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load("serve", []string{"--config", file}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Regions) != 1 || c.Regions[0].ID != "de" || len(c.Regions[0].Sites) != 1 || !c.Regions[0].Sites[0].UseTLS || c.DefaultRegion != "de" {
+		t.Fatalf("regions: %+v", c.Regions)
+	}
+	if strings.Contains(c.String(), "regions") {
+		t.Error("String lists the structured regions")
+	}
+}

@@ -25,6 +25,9 @@ func fields() []field {
 	walk = func(t reflect.Type, prefix string, index []int) {
 		for i := 0; i < t.NumField(); i++ {
 			sf := t.Field(i)
+			if sf.Tag.Get("file") == "only" {
+				continue // structured settings come from the TOML file alone
+			}
 			key := prefix + sf.Tag.Get("toml")
 			idx := append(append([]int(nil), index...), i)
 			if sf.Type.Kind() == reflect.Struct && sf.Type != reflect.TypeOf(time.Duration(0)) {
