@@ -42,7 +42,7 @@ func NewStore() *Store {
 // commits or rolls back with the action it describes.
 func (s *Store) Record(ctx context.Context, idb bun.IDB, e Event) error {
 	if err := e.Validate(); err != nil {
-		return fmt.Errorf("audit: record %s: %w", e.Action, err)
+		return fmt.Errorf("audit: record: %w", err)
 	}
 	e = e.normalize(s.now)
 	if e.ID == "" {
