@@ -37,6 +37,8 @@ func TestCSRF(t *testing.T) {
 		{"api cookie session with header", req("POST", "/api/v1/echo", `{"name":"a"}`, "Content-Type", "application/json", "Cookie", cookie, "X-CSRF-Token", token), 201, ""},
 		{"api bearer", req("POST", "/api/v1/echo", `{"name":"a"}`, "Content-Type", "application/json", "Authorization", "Bearer abc"), 201, ""},
 		{"delete without token", req("DELETE", "/api/v1/echo", "", "Cookie", cookie), 403, "csrf_failed"},
+		{"api without cookies", req("POST", "/api/v1/echo", `{"name":"a"}`, "Content-Type", "application/json"), 201, ""},
+		{"api with an unrelated cookie", req("POST", "/api/v1/echo", `{"name":"a"}`, "Content-Type", "application/json", "Cookie", "__Host-lang=sv"), 403, "csrf_failed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, web.Options{})

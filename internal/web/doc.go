@@ -15,7 +15,8 @@
 // and renders a translated safe message as JSON under /api/ or as an HTML page elsewhere.
 // err.Error() reaches only the log.
 //
-// Main types: Server (New, App, Run), Options, Deps, Area. It imports internal/fault,
-// internal/i18n and internal/web/request from the project, and no domain package: areas
-// arrive as Area values from the wiring in cmd.
+// Main types: Server (New, App, Run), Options, Deps, Area, and DevOutbox (the dev-mode
+// viewer of captured e-mail and SMS, an Area mounted only in dev mode). It imports
+// internal/fault, internal/i18n, internal/notify, internal/web/request and the views from
+// the project, and no domain package: areas arrive as Area values from the wiring in cmd.
 package web

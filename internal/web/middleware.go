@@ -158,12 +158,19 @@ func setSecurityHeaders(c *fiber.Ctx, cacheable bool) {
 // token alone and ignore its cookies, so the exemption never covers a cookie session (which
 // would matter the day a CORS policy let pages add the header). Also exempt are
 // /webhooks/, whose senders cannot hold our token; their handlers check signatures instead.
+// And exempt are API requests that carry no cookie at all: they hold no ambient credential
+// for another site to ride on, and anonymous API clients (sign-up, POST /api/v1/sessions,
+// password reset) have no token to send. Any cookie, even one unrelated to the session,
+// brings the check back.
 func (s *Server) csrf(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
 		return c.Next()
 	}
 	if strings.HasPrefix(c.Path(), "/webhooks/") || hasBearer(c) {
+		return c.Next()
+	}
+	if request.IsAPI(c) && len(c.Request().Header.Peek(fiber.HeaderCookie)) == 0 {
 		return c.Next()
 	}
 	// Sec-Fetch-Site comes from the browser and cannot be forged by a page; it stops a
