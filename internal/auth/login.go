@@ -198,4 +198,3 @@ func (s *Service) secondFactor(ctx context.Context, a *Account, in MFAInput, all
 		return "", ErrInvalidCode
 	}
 }
-

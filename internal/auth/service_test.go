@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -806,13 +807,13 @@ func TestCanariesNotStored(t *testing.T) {
 	}
 
 	needles := map[string][]byte{
-		"password":       []byte(canary),
-		"password-b64":   []byte(base64.StdEncoding.EncodeToString([]byte(canary))),
-		"password-hex":   []byte(hex.EncodeToString([]byte(canary))),
-		"session-token":  []byte(sessionToken),
-		"totp-secret":    []byte(setup.Secret),
-		"totp-raw":       secretRaw,
-		"recovery-code":  []byte(codes[0]),
+		"password":      []byte(canary),
+		"password-b64":  []byte(base64.StdEncoding.EncodeToString([]byte(canary))),
+		"password-hex":  []byte(hex.EncodeToString([]byte(canary))),
+		"session-token": []byte(sessionToken),
+		"totp-secret":   []byte(setup.Secret),
+		"totp-raw":      secretRaw,
+		"recovery-code": []byte(codes[0]),
 	}
 	if err := bdb.Close(); err != nil { // flush; the WAL stays on disk beside the file
 		t.Fatal(err)
@@ -842,5 +843,34 @@ func TestCanariesNotStored(t *testing.T) {
 		if bytes.Contains(h.logs.Bytes(), n) {
 			t.Errorf("%s found in the logs", name)
 		}
+	}
+}
+
+// The codes of oathtool, an independent RFC 6238 implementation, are accepted.
+func TestTOTPMatchesOathtool(t *testing.T) {
+	path, err := exec.LookPath("oathtool")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("oathtool is not installed (.ci/run installs it)")
+		}
+		t.Skip("oathtool not installed")
+	}
+	bdb, _ := testkit.NewSQLite(t)
+	h := newHarness(t, bdb)
+	h.clock.Set(time.Now().UTC()) // oathtool reads the real clock
+	ctx := context.Background()
+	u := h.signUp("Olle", "+46701234577")
+	_, sess := h.login(u)
+	_, sess = h.stepUp(sess, u.mobile)
+	setup, err := h.svc.BeginTOTP(ctx, sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(path, "--totp", "--base32", setup.Secret).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.ConfirmTOTP(ctx, sess, strings.TrimSpace(string(out)), client); err != nil {
+		t.Fatalf("oathtool's code refused: %v", err)
 	}
 }

@@ -26,38 +26,53 @@ type SignUpResult struct {
 	SMSSent       bool
 }
 
-// validate checks every field and returns all problems at once, as field details.
-func (s *Service) validate(in SignUpInput) (SignUpInput, error) {
-	var first *fault.Error
-	var details []fault.Detail
-	fail := func(field string, err error) {
-		fe, _ := fault.As(err)
-		if first == nil {
-			first = fe
-		}
-		details = append(details, fault.Detail{Field: field, Code: fe.Code})
-	}
+// fieldErrors checks every field of a sign-up and returns the normalised input and each
+// field's own problem.
+func (s *Service) fieldErrors(in SignUpInput) (SignUpInput, map[string]error) {
 	out := in
+	errs := map[string]error{}
 	var err error
 	if out.Email, err = NormalizeEmail(in.Email); err != nil {
-		fail("email", err)
+		errs["email"] = err
 	}
 	if out.Mobile, err = ParseMobile(in.Mobile); err != nil {
-		fail("mobile", err)
+		errs["mobile"] = err
 	}
 	if out.Name, err = validName(in.Name); err != nil {
-		fail("name", err)
+		errs["name"] = err
 	}
 	if err = s.block.check(in.Password, out.Email, out.Name); err != nil {
-		fail("password", err)
+		errs["password"] = err
 	}
 	out.Locale = s.locale(strings.ToLower(in.Locale))
-	if first != nil {
-		e := *first
-		e.Details = details
-		return out, &e
+	return out, errs
+}
+
+// signUpFields lists the fields in form order, so the first problem reported is the first
+// field's.
+var signUpFields = []string{"name", "email", "mobile", "password"}
+
+// validate returns the normalised input, or one error naming the first problem and
+// carrying every problem as field details.
+func (s *Service) validate(in SignUpInput) (SignUpInput, error) {
+	out, errs := s.fieldErrors(in)
+	var first *fault.Error
+	var details []fault.Detail
+	for _, field := range signUpFields {
+		if err, bad := errs[field]; bad {
+			fe, _ := fault.As(err)
+			if first == nil {
+				first = fe
+			}
+			details = append(details, fault.Detail{Field: field, Code: fe.Code})
+		}
 	}
-	return out, nil
+	if first == nil {
+		return out, nil
+	}
+	e := *first
+	e.Details = details
+	return out, &e
 }
 
 // ValidateSignUp checks a sign-up form without acting on it.

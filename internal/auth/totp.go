@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
+	"encoding/base32"
 	"fmt"
 	"image/png"
 	"time"
@@ -48,6 +49,45 @@ func (s *Service) BeginTOTP(ctx context.Context, sess *Session) (TOTPSetup, erro
 	if err != nil {
 		return TOTPSetup{}, fmt.Errorf("auth: totp generate: %w", err)
 	}
+	setup, err := setupOf(key)
+	if err != nil {
+		return TOTPSetup{}, err
+	}
+	a.TOTPPendingSealed = s.master.Seal(keys.PurposeTOTP, []byte(key.Secret()), totpBinding(a, "totp-pending"))
+	if err := s.updateAccount(ctx, a, "totp_pending_sealed"); err != nil {
+		return TOTPSetup{}, fmt.Errorf("auth: totp begin: %w", err)
+	}
+	return setup, nil
+}
+
+// PendingTOTP returns the setup of the secret BeginTOTP created and ConfirmTOTP has not
+// accepted yet, so the setup page can be shown again (a reload, a mistyped code) without
+// making the person scan a new QR code.
+func (s *Service) PendingTOTP(sess *Session) (TOTPSetup, error) {
+	a := sess.Account
+	if len(a.TOTPPendingSealed) == 0 {
+		return TOTPSetup{}, ErrTOTPNotStarted
+	}
+	secret, err := s.master.Open(keys.PurposeTOTP, a.TOTPPendingSealed, totpBinding(a, "totp-pending"))
+	if err != nil {
+		return TOTPSetup{}, fmt.Errorf("auth: totp pending: %w", err)
+	}
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(secret))
+	if err != nil {
+		return TOTPSetup{}, fmt.Errorf("auth: totp pending: %w", err)
+	}
+	key, err := totp.Generate(totp.GenerateOpts{
+		Issuer: s.opts.Issuer, AccountName: a.Email, Period: totpPeriod, Secret: raw,
+		Digits: totpDigits, Algorithm: otp.AlgorithmSHA1,
+	})
+	if err != nil {
+		return TOTPSetup{}, fmt.Errorf("auth: totp pending: %w", err)
+	}
+	return setupOf(key)
+}
+
+// setupOf renders a key as what an authenticator app needs: secret, URL and QR code.
+func setupOf(key *otp.Key) (TOTPSetup, error) {
 	img, err := key.Image(240, 240)
 	if err != nil {
 		return TOTPSetup{}, fmt.Errorf("auth: totp qr: %w", err)
@@ -55,10 +95,6 @@ func (s *Service) BeginTOTP(ctx context.Context, sess *Session) (TOTPSetup, erro
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		return TOTPSetup{}, fmt.Errorf("auth: totp qr: %w", err)
-	}
-	a.TOTPPendingSealed = s.master.Seal(keys.PurposeTOTP, []byte(key.Secret()), totpBinding(a, "totp-pending"))
-	if err := s.updateAccount(ctx, a, "totp_pending_sealed"); err != nil {
-		return TOTPSetup{}, fmt.Errorf("auth: totp begin: %w", err)
 	}
 	return TOTPSetup{Secret: key.Secret(), URL: key.URL(), QRPNG: buf.Bytes()}, nil
 }

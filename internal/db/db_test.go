@@ -66,7 +66,7 @@ func TestClassifyAndTx(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatal(err)
 		}
-		cnt, err := bdb.NewSelect().Table("throttles").Where("key IN (?)", bun.In([]string{"k2", "k3"})).Count(ctx)
+		cnt, err := bdb.NewSelect().Table("throttles").Where("key IN (?)", bun.List([]string{"k2", "k3"})).Count(ctx)
 		if err != nil || cnt != 0 {
 			t.Fatalf("rolled-back rows visible: %d %v", cnt, err)
 		}

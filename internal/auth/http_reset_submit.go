@@ -1,0 +1,41 @@
+package auth
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/securemailbox/securemailbox/internal/web/request"
+)
+
+// resetSubmit is POST /password-reset/:token: the new password with a second factor, and
+// optionally a recovery code that keeps the old messages readable. Afterwards every
+// session has ended, so the person logs in again.
+func (h *HTTP) resetSubmit(c *fiber.Ctx) error {
+	in := ResetInput{
+		Token:         param(c, "token"),
+		NewPassword:   request.FormRaw(c, "new_password"),
+		Code:          request.Form(c, "code"),
+		RecoveryCode:  request.Form(c, "recovery_code"),
+		AcceptKeyLoss: request.Form(c, "accept_key_loss") == "1",
+	}
+	kept, err := h.svc.CompletePasswordReset(c.UserContext(), in, clientOf(c))
+	if err != nil {
+		lost := errors.Is(err, ErrKeysWillBeLost)
+		f, status, err := formError(c, err, nil, resetField(err, in.RecoveryCode != ""))
+		if err != nil {
+			return err
+		}
+		if lost {
+			f.Errors["accept_key_loss"], f.Error = f.Error, ""
+		}
+		return h.renderReset(c, status, false, f)
+	}
+	clearLogin(c)
+	if kept {
+		request.SetFlash(c, "auth.flash.password_reset_kept")
+	} else {
+		request.SetFlash(c, "auth.flash.password_reset_new_keys")
+	}
+	return redirect(c, "/login")
+}
