@@ -1,6 +1,9 @@
 package blob
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // JobArgs is what a background job carries. It is an alias of the same shape the jobs
 // package declares, so a River-backed enqueuer satisfies Enqueuer without either package
@@ -61,6 +64,18 @@ type MoveArgs struct {
 
 // Kind implements JobArgs.
 func (MoveArgs) Kind() string { return KindMove }
+
+// Timeouts and uniqueness the job system honours (jobs.Timeouter, jobs.Uniquer): a repair
+// or a move is requested by many readers but needs running once; walks over every object
+// need far longer than a request.
+func (RepairArgs) Unique() bool           { return true }
+func (RepairArgs) Timeout() time.Duration { return time.Hour }
+func (DeleteArgs) Unique() bool           { return true }
+func (DeleteArgs) Timeout() time.Duration { return 10 * time.Minute }
+func (ScrubArgs) Timeout() time.Duration  { return 12 * time.Hour }
+func (OrphanArgs) Timeout() time.Duration { return time.Hour }
+func (MoveArgs) Unique() bool             { return true }
+func (MoveArgs) Timeout() time.Duration   { return 48 * time.Hour }
 
 // noQueue is used when Open is given no Enqueuer: work waits for the next Scrub.
 type noQueue struct{}

@@ -75,12 +75,36 @@ func Register[T Args](w *Workers, fn func(ctx context.Context, args T) error) {
 	if err := checkArgsType(t); err != nil {
 		panic(fmt.Sprintf("jobs: register %s: %v", zero.Kind(), err))
 	}
-	if err := river.AddWorkerSafely(w.rw, river.WorkFunc(func(ctx context.Context, job *river.Job[T]) error {
-		return fn(ctx, job.Args)
-	})); err != nil {
+	if err := river.AddWorkerSafely(w.rw, &funcWorker[T]{fn: fn}); err != nil {
 		panic(fmt.Sprintf("jobs: register %s: %v", zero.Kind(), err))
 	}
 	w.kinds[zero.Kind()] = true
+}
+
+// Timeouter is implemented by arguments whose jobs may run longer (or must stop sooner)
+// than River's default of one minute: a scrub or a residency move walks every object.
+type Timeouter interface{ Timeout() time.Duration }
+
+// Uniquer is implemented by arguments of which at most one job may wait or run at a time
+// for the same arguments (a repair of one object, requested by every read that meets a bad
+// copy). A job that has finished does not block a new one.
+type Uniquer interface{ Unique() bool }
+
+// funcWorker works one kind with fn, honouring the arguments' Timeouter.
+type funcWorker[T Args] struct {
+	river.WorkerDefaults[T]
+	fn func(ctx context.Context, args T) error
+}
+
+func (w *funcWorker[T]) Work(ctx context.Context, job *river.Job[T]) error {
+	return w.fn(ctx, job.Args)
+}
+
+func (w *funcWorker[T]) Timeout(job *river.Job[T]) time.Duration {
+	if t, ok := any(job.Args).(Timeouter); ok {
+		return t.Timeout()
+	}
+	return 0 // the client's default
 }
 
 // Permanent marks a job's error as final: the job is cancelled instead of retried (e.g. the
@@ -298,8 +322,15 @@ func New(ctx context.Context, bdb *bun.DB, databaseURL string, w *Workers, o Opt
 	return c, nil
 }
 
-func (c *Client) insertOpts() *river.InsertOpts {
-	return &river.InsertOpts{Queue: c.queue}
+func (c *Client) insertOpts(args Args) *river.InsertOpts {
+	opts := &river.InsertOpts{Queue: c.queue}
+	if u, ok := args.(Uniquer); ok && u.Unique() {
+		opts.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+			rivertype.JobStateRunning, rivertype.JobStateScheduled,
+		}}
+	}
+	return opts
 }
 
 func (c *Client) check(args Args) error {
@@ -318,7 +349,7 @@ func (c *Client) Enqueue(ctx context.Context, args Args) error {
 	if err := c.check(args); err != nil {
 		return err
 	}
-	if _, err := c.river.Insert(ctx, args, c.insertOpts()); err != nil {
+	if _, err := c.river.Insert(ctx, args, c.insertOpts(args)); err != nil {
 		return fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
@@ -334,10 +365,19 @@ func (c *Client) EnqueueTx(ctx context.Context, tx bun.Tx, args Args) error {
 	if tx.Tx == nil {
 		return fmt.Errorf("jobs: enqueue %s: no transaction", args.Kind())
 	}
-	if _, err := c.insertTx(ctx, tx.Tx, args, c.insertOpts()); err != nil {
+	if _, err := c.insertTx(ctx, tx.Tx, args, c.insertOpts(args)); err != nil {
 		return fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
+}
+
+// EnqueueIn inserts a job in the transaction that ctx carries (db.Tx on bdb), or outside
+// any when there is none: callers that act through db.Tx need not hold the bun.Tx.
+func (c *Client) EnqueueIn(ctx context.Context, bdb *bun.DB, args Args) error {
+	if tx, ok := db.Conn(ctx, bdb).(bun.Tx); ok {
+		return c.EnqueueTx(ctx, tx, args)
+	}
+	return c.Enqueue(ctx, args)
 }
 
 // Start begins working jobs (and, on the leader, inserting periodic ones) until Stop. The
