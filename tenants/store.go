@@ -11,4 +11,6 @@ type Store interface {
 	AddMember(ctx context.Context, m Membership, at time.Time) error
 	Get(ctx context.Context, id string) (Tenant, error)
 	Memberships(ctx context.Context, accountID string) ([]Membership, error)
+	Membership(ctx context.Context, tenantID, accountID string) (Membership, error)
+	SetRegion(ctx context.Context, tenantID, region string) error
 }

@@ -81,3 +81,25 @@ func (s *BunStore) Memberships(ctx context.Context, accountID string) ([]Members
 	}
 	return out, nil
 }
+
+// Membership returns one membership.
+func (s *BunStore) Membership(ctx context.Context, tenantID, accountID string) (Membership, error) {
+	var row membershipRow
+	err := db.Conn(ctx, s.db).NewSelect().Model(&row).Where("tenant_id = ? AND account_id = ?", tenantID, accountID).Scan(ctx)
+	if err != nil {
+		return Membership{}, db.Classify(err)
+	}
+	return Membership{TenantID: row.TenantID, AccountID: row.AccountID, Role: row.Role, Suspended: row.Suspended}, nil
+}
+
+// SetRegion updates a tenant's region.
+func (s *BunStore) SetRegion(ctx context.Context, tenantID, region string) error {
+	res, err := db.Conn(ctx, s.db).NewUpdate().Model((*tenantRow)(nil)).Set("region = ?", region).Where("id = ?", tenantID).Exec(ctx)
+	if err != nil {
+		return db.Classify(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return db.ErrNotFound
+	}
+	return nil
+}

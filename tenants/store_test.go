@@ -2,8 +2,8 @@ package tenants_test
 
 import (
 	"context"
+	"errors"
 	"testing"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -12,51 +12,54 @@ import (
 	"github.com/securemailbox/securemailbox/tenants"
 )
 
-// insertAccount adds the minimal account row a membership needs.
-func insertAccount(t *testing.T, bdb *bun.DB, id, tenantID string) {
-	t.Helper()
-	now := time.Now().UTC()
-	_, err := bdb.ExecContext(context.Background(),
-		"INSERT INTO accounts (id, email, name, mobile, locale, password_record, personal_tenant_id, created_at, updated_at) VALUES (?, ?, 'N', '+46700000000', 'en', 'x', ?, ?, ?)",
-		id, id+"@example.com", tenantID, now, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestPersonalTenantsAreSeparate(t *testing.T) {
+func TestTenantsAndMemberships(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
 		svc := tenants.New(tenants.NewBunStore(bdb), tenants.Options{DefaultRegion: "se"})
-		var ids [2]string
-		var tids [2]string
-		for i := range ids {
-			ids[i] = db.NewID()
-			tn := svc.NewPersonal("Person")
-			tids[i] = tn.ID
-			if err := svc.Create(ctx, tn); err != nil {
-				t.Fatal(err)
-			}
-			insertAccount(t, bdb, ids[i], tids[i])
-			if err := svc.AddOwner(ctx, tids[i], ids[i]); err != nil {
-				t.Fatal(err)
-			}
+		a, ta := testkit.InsertAccount(t, bdb)
+		b, tb := testkit.InsertAccount(t, bdb)
+
+		tn := svc.NewPersonal("Created")
+		if err := svc.Create(ctx, tn); err != nil {
+			t.Fatal(err)
 		}
-		for i := range ids {
-			ms, err := svc.Memberships(ctx, ids[i])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(ms) != 1 || ms[0].TenantID != tids[i] || ms[0].Role != tenants.RoleOwner {
-				t.Errorf("account %d memberships %+v", i, ms)
-			}
-			tn, err := svc.Get(ctx, tids[i])
-			if err != nil || tn.Plan != tenants.PlanFree || tn.Region != "se" || tn.Kind != tenants.KindPersonal {
-				t.Errorf("tenant %+v %v", tn, err)
-			}
+		got, err := svc.Get(ctx, tn.ID)
+		if err != nil || got.Plan != tenants.PlanFree || got.Region != "se" || got.Kind != tenants.KindPersonal {
+			t.Errorf("tenant %+v %v", got, err)
 		}
-		if err := svc.AddOwner(ctx, tids[0], ids[0]); err == nil {
+		org := testkit.InsertOrganization(t, bdb, "se")
+		if err := svc.AddMember(ctx, org, a, tenants.RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.AddMember(ctx, org, b, "superuser"); !errors.Is(err, tenants.ErrInvalidRole) {
+			t.Fatalf("invalid role: %v", err)
+		}
+		if err := svc.AddOwner(ctx, ta, a); err == nil {
 			t.Error("a duplicate membership was accepted")
+		}
+		ms, err := svc.Memberships(ctx, a)
+		if err != nil || len(ms) != 2 {
+			t.Fatalf("memberships of A: %+v %v", ms, err)
+		}
+		// B sees only its own tenant; B is not a member of A's or the organization.
+		ms, _ = svc.Memberships(ctx, b)
+		if len(ms) != 1 || ms[0].TenantID != tb {
+			t.Errorf("memberships of B: %+v", ms)
+		}
+		if _, err := svc.Membership(ctx, org, b); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("B in the organization: %v", err)
+		}
+		if m, err := svc.Membership(ctx, org, a); err != nil || m.Role != tenants.RoleAdmin {
+			t.Errorf("A in the organization: %+v %v", m, err)
+		}
+		if err := svc.SetRegion(ctx, org, "de"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := svc.Get(ctx, org); got.Region != "de" {
+			t.Errorf("region %q", got.Region)
+		}
+		if err := svc.SetRegion(ctx, "nope", "de"); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("unknown tenant: %v", err)
 		}
 	})
 }

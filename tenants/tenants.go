@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/securemailbox/securemailbox/internal/db"
+	"github.com/securemailbox/securemailbox/internal/fault"
 )
 
 // Kinds of tenant.
@@ -103,9 +104,22 @@ func (s *Service) Create(ctx context.Context, t Tenant) error {
 
 // AddOwner makes accountID the owner of tenantID.
 func (s *Service) AddOwner(ctx context.Context, tenantID, accountID string) error {
-	m := Membership{TenantID: tenantID, AccountID: accountID, Role: RoleOwner}
+	return s.AddMember(ctx, tenantID, accountID, RoleOwner)
+}
+
+// ErrInvalidRole is returned for a role that is not one of the four.
+var ErrInvalidRole = fault.New(fault.Invalid, "invalid_request", "tenants.error.invalid_role")
+
+// AddMember makes accountID a member of tenantID with role.
+func (s *Service) AddMember(ctx context.Context, tenantID, accountID, role string) error {
+	switch role {
+	case RoleOwner, RoleAdmin, RoleFinance, RoleMember:
+	default:
+		return ErrInvalidRole
+	}
+	m := Membership{TenantID: tenantID, AccountID: accountID, Role: role}
 	if err := s.store.AddMember(ctx, m, s.opts.Now().UTC()); err != nil {
-		return fmt.Errorf("tenants: add owner: %w", err)
+		return fmt.Errorf("tenants: add member: %w", err)
 	}
 	return nil
 }
@@ -131,4 +145,21 @@ func (s *Service) Get(ctx context.Context, id string) (Tenant, error) {
 // PersonalScope is the scope of an account acting in its own personal tenant.
 func (s *Service) PersonalScope(accountID, personalTenantID string) Scope {
 	return Scope{tenantID: personalTenantID, accountID: accountID}
+}
+
+// Membership returns accountID's membership of tenantID (db.ErrNotFound when none).
+func (s *Service) Membership(ctx context.Context, tenantID, accountID string) (Membership, error) {
+	m, err := s.store.Membership(ctx, tenantID, accountID)
+	if err != nil {
+		return Membership{}, fmt.Errorf("tenants: membership: %w", err)
+	}
+	return m, nil
+}
+
+// SetRegion records the region a tenant's data lives in (the residency move copies the data).
+func (s *Service) SetRegion(ctx context.Context, tenantID, region string) error {
+	if err := s.store.SetRegion(ctx, tenantID, region); err != nil {
+		return fmt.Errorf("tenants: set region: %w", err)
+	}
+	return nil
 }
