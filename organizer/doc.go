@@ -1,7 +1,9 @@
 // Package organizer holds the Organizer console: the use cases and HTTP handlers with which
-// organization owners, admins and finance staff run their tenant (members, roles, shared
-// mailboxes, branding, credit, residency, audit). It orchestrates the L2 packages and is
-// imported only by internal/web.
+// organization owners, admins and finance staff run their tenant. It orchestrates the L2
+// packages and tenants/policy, and is imported only by internal/web's wiring.
 //
-// The console is built by a later issue; this package holds no code yet.
+// Built so far: data residency — an owner or admin (after step-up) moves a tenant to
+// another region; the tenant's new objects go there at once and a resumable, audited job
+// copies, verifies and switches every stored object, then securely deletes the old copies.
+// Members, roles, shared mailboxes, branding and the rest arrive with the Organizer issue.
 package organizer

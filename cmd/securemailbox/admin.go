@@ -71,6 +71,23 @@ func rotateMasterKey(ctx context.Context, cfg config.Config, log *slog.Logger, r
 	return nil
 }
 
+// moveTenant starts the residency move of a tenant as the operator (audited).
+func moveTenant(ctx context.Context, cfg config.Config, log *slog.Logger, tenantID, region string, stdout io.Writer) error {
+	if tenantID == "" || region == "" {
+		return errors.New("move-tenant needs --tenant ID and --region REGION")
+	}
+	sys, err := build(ctx, cfg, log, buildMode{})
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	if err := sys.organizer.OperatorResidencyMove(ctx, tenantID, region); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "tenant %s now stores new data in %s; a job moves the existing data (the server's workers run it)\n", tenantID, region)
+	return nil
+}
+
 // blobScrub verifies every copy of every stored object now and repairs what it can.
 func blobScrub(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	sys, err := build(ctx, cfg, log, buildMode{})

@@ -23,11 +23,12 @@ import (
 )
 
 // startDevServer runs the real wiring (build + newWebServer) in dev mode on a loopback
-// port with a fresh data directory, and returns its base URL.
-func startDevServer(t *testing.T) string {
+// port with a fresh data directory (and any extra flags), and returns its base URL and the
+// system behind it.
+func startDevServer(t *testing.T, extra ...string) (string, *system) {
 	t.Helper()
 	dir := t.TempDir()
-	cfg, err := config.Load("serve", []string{"--dev", "--migrate", "--data", dir, "--addr", "127.0.0.1:0"}, nil)
+	cfg, err := config.Load("serve", append([]string{"--dev", "--migrate", "--data", dir, "--addr", "127.0.0.1:0"}, extra...), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func startDevServer(t *testing.T) string {
 		}
 		_ = sys.Close()
 	})
-	return cfg.BaseURL
+	return cfg.BaseURL, sys
 }
 
 type outboxItem struct {
@@ -153,7 +154,7 @@ func TestJourneySignUpTOTPRecoverySwedish(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser journey")
 	}
-	base := startDevServer(t)
+	base, _ := startDevServer(t)
 	ctx := newBrowser(t)
 	email := fmt.Sprintf("journey-%d@example.com", time.Now().UnixNano())
 	mobile := "+46701112233"

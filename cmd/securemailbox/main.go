@@ -21,8 +21,9 @@ Usage:
   securemailbox migrate [flags]   apply pending database migrations
   securemailbox doctor  [flags]   check configuration, database durability, data directory and blob sites
   securemailbox admin gen-master-key [flags] --out FILE
-  securemailbox admin rotate-master-key [flags] [--retire]
-  securemailbox admin blob-scrub [flags]
+  securemailbox admin rotate-master-key [flags] [--retire]   (with the server stopped)
+  securemailbox admin move-tenant [flags] --tenant ID --region REGION
+  securemailbox blob scrub [flags]
 
 Every sub-command takes the same flags and SECUREMAILBOX_* environment variables;
 run "securemailbox serve -h" to list them.
@@ -47,12 +48,12 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return errors.New("no sub-command given")
 	}
 	cmd, rest := args[0], args[1:]
-	if cmd == "admin" {
+	if cmd == "admin" || cmd == "blob" {
 		if len(rest) == 0 {
 			fmt.Fprint(stderr, usage)
-			return errors.New("admin needs a task")
+			return fmt.Errorf("%s needs a task", cmd)
 		}
-		cmd, rest = "admin "+rest[0], rest[1:]
+		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	var extra flagExtras
 	rest = extra.take(cmd, rest)
@@ -72,7 +73,9 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return genMasterKey(extra.out, stdout)
 	case "admin rotate-master-key":
 		return rotateMasterKey(ctx, cfg, logger, extra.retire, stdout)
-	case "admin blob-scrub":
+	case "admin move-tenant":
+		return moveTenant(ctx, cfg, logger, extra.tenant, extra.region, stdout)
+	case "blob scrub":
 		return blobScrub(ctx, cfg, logger, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -85,8 +88,9 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 
 // flagExtras are the few flags that belong to one admin task rather than to the config.
 type flagExtras struct {
-	out    string
-	retire bool
+	out            string
+	retire         bool
+	tenant, region string
 }
 
 func (e *flagExtras) take(cmd string, args []string) []string {
@@ -99,6 +103,13 @@ func (e *flagExtras) take(cmd string, args []string) []string {
 			i++
 		case cmd == "admin rotate-master-key" && (a == "--retire" || a == "-retire"):
 			e.retire = true
+		case cmd == "admin move-tenant" && (a == "--tenant" || a == "--region") && i+1 < len(args):
+			if a == "--tenant" {
+				e.tenant = args[i+1]
+			} else {
+				e.region = args[i+1]
+			}
+			i++
 		default:
 			rest = append(rest, a)
 		}

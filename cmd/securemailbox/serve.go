@@ -11,6 +11,7 @@ import (
 	"github.com/securemailbox/securemailbox/internal/auth"
 	"github.com/securemailbox/securemailbox/internal/config"
 	"github.com/securemailbox/securemailbox/internal/web"
+	"github.com/securemailbox/securemailbox/organizer"
 	"github.com/securemailbox/securemailbox/views"
 )
 
@@ -48,7 +49,7 @@ func newWebServer(sys *system) (*web.Server, error) {
 		return nil, err
 	}
 	authHTTP := auth.NewHTTP(sys.auth, auth.HTTPOptions{Dev: sys.cfg.Dev})
-	areas := []web.Area{authHTTP, web.RegionsArea(sys.blob)}
+	areas := []web.Area{authHTTP, organizer.NewHTTP(sys.organizer, authHTTP, sys.auth), web.RegionsArea(sys.blob)}
 	if sys.outbox != nil {
 		areas = append(areas, web.NewDevOutbox(sys.outbox, authHTTP.Page))
 	}

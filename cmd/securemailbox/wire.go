@@ -22,6 +22,8 @@ import (
 	"github.com/securemailbox/securemailbox/internal/keys"
 	"github.com/securemailbox/securemailbox/internal/notify"
 	"github.com/securemailbox/securemailbox/migrations"
+	"github.com/securemailbox/securemailbox/organizer"
+	"github.com/securemailbox/securemailbox/policy"
 	"github.com/securemailbox/securemailbox/tenants"
 )
 
@@ -36,11 +38,14 @@ type system struct {
 	outbox  *notify.Outbox // dev mode only
 	mailer  notify.Mailer
 	sms     notify.SMSSender
-	tenants *tenants.Service
-	auth    *auth.Service
-	blob    *blob.Store
-	jobs    *jobs.Client
-	closers []func() error
+	audit     *audit.Store
+	tenants   *tenants.Service
+	policy    *policy.Authorizer
+	auth      *auth.Service
+	organizer *organizer.Service
+	blob      *blob.Store
+	jobs      *jobs.Client
+	closers   []func() error
 }
 
 // buildMode says how far build goes and what it may do to the schema.
@@ -84,7 +89,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, mode buildM
 		return nil, err
 	}
 	blobOpts.Logger = log
+	s.audit = audit.NewStore(s.db)
 	s.tenants = tenants.New(tenants.NewBunStore(s.db), tenants.Options{DefaultRegion: blobOpts.DefaultRegion})
+	if s.policy, err = policy.New(s.tenants); err != nil {
+		return nil, err
+	}
 	s.auth = auth.New(auth.Options{
 		BaseURL:         cfg.BaseURL,
 		SessionIdle:     cfg.SessionIdle,
@@ -95,7 +104,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, mode buildM
 		// 64 MiB per Argon2id run, at most four at once: a login burst costs at most 256 MiB
 		// and queues instead of starving other requests.
 		Hasher: keys.NewHasher(keys.DefaultKDFParams(), 4),
-		Mailer: s.mailer, SMS: s.sms, Tenants: s.tenants, Audit: audit.NewStore(), I18n: s.i18n,
+		Mailer: s.mailer, SMS: s.sms, Tenants: s.tenants, Audit: s.audit, I18n: s.i18n,
 	})
 	s.closers = append(s.closers, func() error { s.auth.Drain(); return nil })
 
@@ -106,7 +115,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, mode buildM
 	jobs.Register(workers, func(ctx context.Context, _ blob.ScrubArgs) error { _, err := s.blob.Scrub(ctx); return err })
 	jobs.Register(workers, func(ctx context.Context, _ blob.OrphanArgs) error { _, err := s.blob.CollectOrphans(ctx); return err })
 	jobs.Register(workers, func(ctx context.Context, a blob.MoveArgs) error {
-		return s.blob.MoveTenant(ctx, a.Tenant, a.Region, nil)
+		return s.organizer.RunResidencyMove(ctx, a.Tenant, a.Region)
 	})
 	if s.jobs, err = jobs.New(ctx, s.db, cfg.DatabaseURL, workers, jobs.Options{
 		Logger: log,
@@ -122,6 +131,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, mode buildM
 		return nil, err
 	}
 	s.closers = append(s.closers, s.blob.Close)
+	s.organizer = organizer.New(organizer.Deps{
+		DB: db.Transactor{DB: s.db}, Tenants: s.tenants, Policy: s.policy, Storage: s.blob,
+		Scheduler: s.jobs, Audit: s.audit, Logger: log,
+	})
 	if mode.jobs {
 		if err := s.jobs.Start(ctx); err != nil {
 			return nil, err

@@ -30,17 +30,18 @@ type eventRow struct {
 // Store writes and reads the audit log. It only ever inserts and selects. It is safe for
 // concurrent use.
 type Store struct {
+	db  *bun.DB
 	now func() time.Time
 }
 
-// NewStore returns the store. Events without a time are stamped with the current time.
-func NewStore() *Store {
-	return &Store{now: time.Now}
+// NewStore returns the store on bdb. Events without a time are stamped with the current time.
+func NewStore(bdb *bun.DB) *Store {
+	return &Store{db: bdb, now: time.Now}
 }
 
-// Record validates e and appends it. idb is the caller's *bun.DB or its bun.Tx, so the event
-// commits or rolls back with the action it describes.
-func (s *Store) Record(ctx context.Context, idb bun.IDB, e Event) error {
+// Record validates e and appends it, in the transaction ctx carries (db.Tx) when there is
+// one, so the event commits or rolls back with the action it describes.
+func (s *Store) Record(ctx context.Context, e Event) error {
 	if err := e.Validate(); err != nil {
 		return fmt.Errorf("audit: record: %w", err)
 	}
@@ -62,7 +63,7 @@ func (s *Store) Record(ctx context.Context, idb bun.IDB, e Event) error {
 		ObjectKind: e.ObjectKind, ObjectID: e.ObjectID, Result: e.Result, IP: e.IP,
 		Detail: string(js),
 	}
-	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
+	if _, err := db.Conn(ctx, s.db).NewInsert().Model(row).Exec(ctx); err != nil {
 		return fmt.Errorf("audit: record %s: %w", e.Action, db.Classify(err))
 	}
 	return nil
@@ -70,7 +71,7 @@ func (s *Store) Record(ctx context.Context, idb bun.IDB, e Event) error {
 
 // List returns one page of tenantID's events, newest first, and the cursor of the next page
 // ("" when there is none). Only tenantID's events are ever read.
-func (s *Store) List(ctx context.Context, idb bun.IDB, tenantID string, f Filter) ([]Event, string, error) {
+func (s *Store) List(ctx context.Context, tenantID string, f Filter) ([]Event, string, error) {
 	if tenantID == "" {
 		return nil, "", fmt.Errorf("audit: list: %w: tenant is required", ErrInvalid)
 	}
@@ -79,7 +80,7 @@ func (s *Store) List(ctx context.Context, idb bun.IDB, tenantID string, f Filter
 	}
 	limit := f.limit()
 	var rows []eventRow
-	q := idb.NewSelect().Model(&rows).
+	q := db.Conn(ctx, s.db).NewSelect().Model(&rows).
 		Where("tenant_id = ?", tenantID).
 		OrderExpr("at DESC, id DESC").
 		Limit(int64(limit) + 1)

@@ -16,7 +16,7 @@ import (
 func TestStoreRecordAndList(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
-		s := NewStore()
+		s := NewStore(bdb)
 		base := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 		hostile := `Robert'); DROP TABLE audit_events; -- "quoted" \ back ` + "\u00e5\u00e4\u00f6 \U0001F600 \t tab"
 		want := Event{
@@ -24,10 +24,10 @@ func TestStoreRecordAndList(t *testing.T) {
 			ObjectKind: "session", ObjectID: "sess-1", Result: ResultSuccess, IP: "2001:db8::1",
 			Detail: map[string]string{"user_agent": hostile, "method": "totp"},
 		}
-		if err := s.Record(ctx, bdb, want); err != nil {
+		if err := s.Record(ctx, want); err != nil {
 			t.Fatalf("record: %v", err)
 		}
-		got, next, err := s.List(ctx, bdb, "tenant-a", Filter{})
+		got, next, err := s.List(ctx, "tenant-a", Filter{})
 		if err != nil {
 			t.Fatalf("list: %v", err)
 		}
@@ -52,10 +52,10 @@ func TestStoreRecordAndList(t *testing.T) {
 
 		// An event with no time gets the current one; no detail reads back as nil.
 		before := time.Now().Add(-time.Second)
-		if err := s.Record(ctx, bdb, Event{TenantID: "tenant-a", Actor: ActorSystem, Action: "jobs.cleanup.run", Result: ResultSuccess}); err != nil {
+		if err := s.Record(ctx, Event{TenantID: "tenant-a", Actor: ActorSystem, Action: "jobs.cleanup.run", Result: ResultSuccess}); err != nil {
 			t.Fatal(err)
 		}
-		got, _, err = s.List(ctx, bdb, "tenant-a", Filter{Action: "jobs"})
+		got, _, err = s.List(ctx, "tenant-a", Filter{Action: "jobs"})
 		if err != nil || len(got) != 1 {
 			t.Fatalf("list jobs = %v, %v", got, err)
 		}
@@ -67,24 +67,24 @@ func TestStoreRecordAndList(t *testing.T) {
 		bad := want
 		bad.ID = ""
 		bad.Detail = map[string]string{"reset_token": "abc"}
-		if err := s.Record(ctx, bdb, bad); !errors.Is(err, ErrSecretDetail) {
+		if err := s.Record(ctx, bad); !errors.Is(err, ErrSecretDetail) {
 			t.Errorf("secret detail: err = %v", err)
 		}
 		bad.Detail, bad.TenantID = nil, ""
-		if err := s.Record(ctx, bdb, bad); !errors.Is(err, ErrInvalid) {
+		if err := s.Record(ctx, bad); !errors.Is(err, ErrInvalid) {
 			t.Errorf("no tenant: err = %v", err)
 		}
-		if _, _, err := s.List(ctx, bdb, "", Filter{}); !errors.Is(err, ErrInvalid) {
+		if _, _, err := s.List(ctx, "", Filter{}); !errors.Is(err, ErrInvalid) {
 			t.Errorf("list without tenant: err = %v", err)
 		}
-		got, _, _ = s.List(ctx, bdb, "tenant-a", Filter{})
+		got, _, _ = s.List(ctx, "tenant-a", Filter{})
 		if len(got) != 2 {
 			t.Errorf("after refusals: %d events, want 2", len(got))
 		}
 
 		// A duplicate id is a conflict, not an overwrite.
 		dup := want
-		if err := s.Record(ctx, bdb, dup); !errors.Is(err, db.ErrConflict) {
+		if err := s.Record(ctx, dup); !errors.Is(err, db.ErrConflict) {
 			t.Errorf("duplicate id: err = %v, want ErrConflict", err)
 		}
 	})
@@ -93,7 +93,7 @@ func TestStoreRecordAndList(t *testing.T) {
 func TestStoreTenantsIsolated(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
-		s := NewStore()
+		s := NewStore(bdb)
 		at := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 		for i := range 5 {
 			for _, tenant := range []string{"tenant-a", "tenant-b"} {
@@ -102,7 +102,7 @@ func TestStoreTenantsIsolated(t *testing.T) {
 					Action: "auth.login.success", Result: ResultSuccess,
 					Detail: map[string]string{"owner": tenant},
 				}
-				if err := s.Record(ctx, bdb, e); err != nil {
+				if err := s.Record(ctx, e); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -111,7 +111,7 @@ func TestStoreTenantsIsolated(t *testing.T) {
 			cur := ""
 			seen := 0
 			for {
-				page, next, err := s.List(ctx, bdb, tenant, Filter{Limit: 2, Cursor: cur})
+				page, next, err := s.List(ctx, tenant, Filter{Limit: 2, Cursor: cur})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -131,11 +131,11 @@ func TestStoreTenantsIsolated(t *testing.T) {
 			}
 		}
 		// A cursor made while paging B shows only A's events when used for A.
-		_, nextB, err := s.List(ctx, bdb, "tenant-b", Filter{Limit: 1})
+		_, nextB, err := s.List(ctx, "tenant-b", Filter{Limit: 1})
 		if err != nil || nextB == "" {
 			t.Fatalf("page of b: %q, %v", nextB, err)
 		}
-		page, _, err := s.List(ctx, bdb, "tenant-a", Filter{Cursor: nextB})
+		page, _, err := s.List(ctx, "tenant-a", Filter{Cursor: nextB})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +144,7 @@ func TestStoreTenantsIsolated(t *testing.T) {
 				t.Fatalf("b's cursor leaked %+v", e)
 			}
 		}
-		if none, _, err := s.List(ctx, bdb, "tenant-c", Filter{}); err != nil || len(none) != 0 {
+		if none, _, err := s.List(ctx, "tenant-c", Filter{}); err != nil || len(none) != 0 {
 			t.Errorf("tenant-c = %v, %v", none, err)
 		}
 	})
@@ -153,7 +153,7 @@ func TestStoreTenantsIsolated(t *testing.T) {
 func TestStorePagingAndFilters(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
-		s := NewStore()
+		s := NewStore(bdb)
 		base := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 		actions := []string{"auth.login.success", "auth.login.failure", "auth.totp.enable", "auth.login_x.odd", "account.signup"}
 		const n = 23
@@ -164,11 +164,11 @@ func TestStorePagingAndFilters(t *testing.T) {
 				Action: actions[i%len(actions)], Result: ResultSuccess,
 				Detail: map[string]string{"i": strings.Repeat("x", i)},
 			}
-			if err := s.Record(ctx, bdb, e); err != nil {
+			if err := s.Record(ctx, e); err != nil {
 				t.Fatal(err)
 			}
 		}
-		all, next, err := s.List(ctx, bdb, "tenant-a", Filter{Limit: MaxLimit})
+		all, next, err := s.List(ctx, "tenant-a", Filter{Limit: MaxLimit})
 		if err != nil || next != "" || len(all) != n {
 			t.Fatalf("all = %d, %q, %v", len(all), next, err)
 		}
@@ -186,7 +186,7 @@ func TestStorePagingAndFilters(t *testing.T) {
 			if pages > n {
 				t.Fatal("paging does not end")
 			}
-			page, next, err := s.List(ctx, bdb, "tenant-a", Filter{Limit: 4, Cursor: cur})
+			page, next, err := s.List(ctx, "tenant-a", Filter{Limit: 4, Cursor: cur})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,7 +211,7 @@ func TestStorePagingAndFilters(t *testing.T) {
 		count := func(f Filter) int {
 			t.Helper()
 			f.Limit = MaxLimit
-			got, _, err := s.List(ctx, bdb, "tenant-a", f)
+			got, _, err := s.List(ctx, "tenant-a", f)
 			if err != nil {
 				t.Fatalf("list %+v: %v", f, err)
 			}
@@ -246,11 +246,11 @@ func TestStorePagingAndFilters(t *testing.T) {
 			t.Errorf("to: %d, want 3", got)
 		}
 		// Default and maximum page sizes.
-		if got, _, _ := s.List(ctx, bdb, "tenant-a", Filter{Limit: 10 * MaxLimit}); len(got) != n {
+		if got, _, _ := s.List(ctx, "tenant-a", Filter{Limit: 10 * MaxLimit}); len(got) != n {
 			t.Errorf("big limit: %d", len(got))
 		}
 		for _, f := range []Filter{{Limit: -1}, {Action: "Auth"}, {Action: "auth."}, {Cursor: "%%%"}, {From: base, To: base}} {
-			if _, _, err := s.List(ctx, bdb, "tenant-a", f); !errors.Is(err, ErrInvalid) {
+			if _, _, err := s.List(ctx, "tenant-a", f); !errors.Is(err, ErrInvalid) {
 				t.Errorf("filter %+v: err = %v, want ErrInvalid", f, err)
 			}
 		}
@@ -260,13 +260,13 @@ func TestStorePagingAndFilters(t *testing.T) {
 func TestStoreInCallerTransaction(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
-		s := NewStore()
+		s := NewStore(bdb)
 		rollback := errors.New("roll back")
-		err := bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if err := s.Record(ctx, tx, Event{TenantID: "tenant-a", Actor: ActorSystem, Action: "test.rolled.back", Result: ResultSuccess}); err != nil {
+		err := db.Tx(ctx, bdb, func(ctx context.Context) error {
+			if err := s.Record(ctx, Event{TenantID: "tenant-a", Actor: ActorSystem, Action: "test.rolled.back", Result: ResultSuccess}); err != nil {
 				return err
 			}
-			got, _, err := s.List(ctx, tx, "tenant-a", Filter{})
+			got, _, err := s.List(ctx, "tenant-a", Filter{})
 			if err != nil || len(got) != 1 {
 				t.Errorf("inside tx: %v, %v", got, err)
 			}
@@ -275,13 +275,13 @@ func TestStoreInCallerTransaction(t *testing.T) {
 		if !errors.Is(err, rollback) {
 			t.Fatalf("tx: %v", err)
 		}
-		err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			return s.Record(ctx, tx, Event{TenantID: "tenant-a", Actor: ActorSystem, Action: "test.committed", Result: ResultSuccess})
+		err = db.Tx(ctx, bdb, func(ctx context.Context) error {
+			return s.Record(ctx, Event{TenantID: "tenant-a", Actor: ActorSystem, Action: "test.committed", Result: ResultSuccess})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _, err := s.List(ctx, bdb, "tenant-a", Filter{})
+		got, _, err := s.List(ctx, "tenant-a", Filter{})
 		if err != nil || len(got) != 1 || got[0].Action != "test.committed" {
 			t.Fatalf("after tx: %+v, %v", got, err)
 		}
@@ -291,8 +291,8 @@ func TestStoreInCallerTransaction(t *testing.T) {
 func TestDatabaseRefusesChanges(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
-		s := NewStore()
-		if err := s.Record(ctx, bdb, Event{TenantID: "tenant-a", Actor: ActorSystem, Action: "test.kept", Result: ResultSuccess}); err != nil {
+		s := NewStore(bdb)
+		if err := s.Record(ctx, Event{TenantID: "tenant-a", Actor: ActorSystem, Action: "test.kept", Result: ResultSuccess}); err != nil {
 			t.Fatal(err)
 		}
 		stmts := []string{
@@ -307,7 +307,7 @@ func TestDatabaseRefusesChanges(t *testing.T) {
 				t.Errorf("%s: err = %v, want the append-only refusal", q, err)
 			}
 		}
-		got, _, err := s.List(ctx, bdb, "tenant-a", Filter{})
+		got, _, err := s.List(ctx, "tenant-a", Filter{})
 		if err != nil || len(got) != 1 || got[0].Result != ResultSuccess {
 			t.Fatalf("event changed: %+v, %v", got, err)
 		}
@@ -317,18 +317,18 @@ func TestDatabaseRefusesChanges(t *testing.T) {
 func TestStoreOrdersSubsecondTimes(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, bdb *bun.DB) {
 		ctx := context.Background()
-		s := NewStore()
+		s := NewStore(bdb)
 		base := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 		offsets := []time.Duration{
 			time.Second, 1500 * time.Millisecond, 1050 * time.Millisecond, 1123456 * time.Microsecond,
 			2 * time.Second, 999999 * time.Microsecond, 10 * time.Second, 9999 * time.Millisecond,
 		}
 		for _, d := range offsets {
-			if err := s.Record(ctx, bdb, Event{TenantID: "tenant-a", At: base.Add(d), Actor: ActorSystem, Action: "test.time", Result: ResultSuccess}); err != nil {
+			if err := s.Record(ctx, Event{TenantID: "tenant-a", At: base.Add(d), Actor: ActorSystem, Action: "test.time", Result: ResultSuccess}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		got, _, err := s.List(ctx, bdb, "tenant-a", Filter{})
+		got, _, err := s.List(ctx, "tenant-a", Filter{})
 		if err != nil || len(got) != len(offsets) {
 			t.Fatalf("list: %d, %v", len(got), err)
 		}
@@ -340,7 +340,7 @@ func TestStoreOrdersSubsecondTimes(t *testing.T) {
 		if n := len(offsets); !got[n-1].At.Equal(base.Add(999999 * time.Microsecond)) {
 			t.Errorf("oldest = %v", got[n-1].At)
 		}
-		window, _, err := s.List(ctx, bdb, "tenant-a", Filter{From: base.Add(time.Second), To: base.Add(1500 * time.Millisecond)})
+		window, _, err := s.List(ctx, "tenant-a", Filter{From: base.Add(time.Second), To: base.Add(1500 * time.Millisecond)})
 		if err != nil || len(window) != 3 {
 			t.Errorf("window [1s, 1.5s) = %d events, want 3 (%v)", len(window), err)
 		}

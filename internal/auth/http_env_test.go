@@ -62,7 +62,7 @@ func newEnv(t *testing.T) *env {
 		DB: bdb, Master: master, Hasher: keys.NewHasher(keys.TestKDFParams(), 2),
 		Mailer: outbox, SMS: outbox,
 		Tenants: tenants.New(tenants.NewBunStore(bdb), tenants.Options{DefaultRegion: "se", Now: clock.Now}),
-		Audit:   audit.NewStore(), I18n: bundle,
+		Audit:   audit.NewStore(bdb), I18n: bundle,
 	})
 	t.Cleanup(svc.Drain)
 	h := auth.NewHTTP(svc, auth.HTTPOptions{Dev: true})

@@ -48,7 +48,7 @@ func SessionFrom(c *fiber.Ctx) *Session { return authOf(c).session }
 // authenticate is the session middleware. A bearer token is the only credential of its
 // request: cookies are then ignored, which is what lets the CSRF layer exempt bearer
 // requests. Otherwise the session cookie is used; a dead one is cleared. A missing or dead
-// token is not an error here: requireSession decides what a handler needs.
+// token is not an error here: RequireSession decides what a handler needs.
 func (h *HTTP) authenticate(c *fiber.Ctx) error {
 	st := &authState{}
 	c.Locals(keyAuth, st)
@@ -85,13 +85,13 @@ func bearer(c *fiber.Ctx) (string, bool) {
 	return strings.Clone(token), true
 }
 
-// sessionHandler is a handler that runs only for an authenticated session.
-type sessionHandler func(c *fiber.Ctx, s *Session) error
+// SessionHandler is a handler that runs only for an authenticated session.
+type SessionHandler func(c *fiber.Ctx, s *Session) error
 
-// requireSession runs fn for an authenticated request. Otherwise the API answers 401
+// RequireSession runs fn for an authenticated request. Otherwise the API answers 401
 // unauthenticated (mfa_required for a token still waiting for its second factor) and pages
 // send the visitor to the login, to come back to the page they asked for.
-func (h *HTTP) requireSession(fn sessionHandler) fiber.Handler {
+func (h *HTTP) RequireSession(fn SessionHandler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		st := authOf(c)
 		if st.session != nil {

@@ -156,7 +156,7 @@ func (s *Service) record(ctx context.Context, a *Account, action, result string,
 		IP:         c.IP,
 		Detail:     detail,
 	}
-	if err := s.audit.Record(ctx, db.Conn(ctx, s.db), e); err != nil {
+	if err := s.audit.Record(ctx, e); err != nil {
 		return fmt.Errorf("auth: audit %s: %w", action, err)
 	}
 	return nil

@@ -74,7 +74,7 @@ func newHarness(t *testing.T, bdb *bun.DB) *harness {
 		DB: bdb, Master: master, Hasher: keys.NewHasher(keys.TestKDFParams(), 4),
 		Mailer: outbox, SMS: sms,
 		Tenants: tenants.New(tenants.NewBunStore(bdb), tenants.Options{DefaultRegion: "se", Now: clock.Now}),
-		Audit:   audit.NewStore(), I18n: bundle,
+		Audit:   audit.NewStore(bdb), I18n: bundle,
 	})
 	return &harness{t: t, db: bdb, svc: svc, clock: clock, outbox: outbox, sms: sms, logs: logs, master: master}
 }

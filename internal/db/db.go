@@ -142,6 +142,15 @@ func Tx(ctx context.Context, db *bun.DB, fn func(ctx context.Context) error) err
 	})
 }
 
+// Transactor is db.Tx on one database, for packages that join transactions without
+// naming bun.
+type Transactor struct{ DB *bun.DB }
+
+// Tx runs fn in a transaction on t.DB (see Tx).
+func (t Transactor) Tx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return Tx(ctx, t.DB, fn)
+}
+
 // Conn returns the context's transaction, or db outside a transaction.
 func Conn(ctx context.Context, db *bun.DB) bun.IDB {
 	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {

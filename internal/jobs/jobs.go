@@ -122,6 +122,7 @@ type riverClient interface {
 
 // Client enqueues and works jobs. It is safe for concurrent use.
 type Client struct {
+	bdb      *bun.DB // whose context transactions Enqueue joins
 	queue    string
 	kinds    map[string]bool
 	working  bool // at least one worker is registered
@@ -233,7 +234,7 @@ func New(ctx context.Context, bdb *bun.DB, databaseURL string, w *Workers, o Opt
 	if w == nil {
 		w = NewWorkers()
 	}
-	c := &Client{queue: o.Queue, kinds: w.kinds, working: len(w.kinds) > 0}
+	c := &Client{bdb: bdb, queue: o.Queue, kinds: w.kinds, working: len(w.kinds) > 0}
 	if c.queue == "" {
 		c.queue = river.QueueDefault
 	}
@@ -343,9 +344,14 @@ func (c *Client) check(args Args) error {
 	return nil
 }
 
-// Enqueue inserts a job outside any transaction. It refuses arguments that carry more than
-// ids (ErrUnsafeArgs) and kinds with no registered worker.
+// Enqueue inserts a job in the transaction ctx carries (db.Tx on the client's database), so
+// it commits or rolls back with the action that asked for it; outside a transaction it is
+// inserted on its own. It refuses arguments that carry more than ids (ErrUnsafeArgs) and
+// kinds with no registered worker.
 func (c *Client) Enqueue(ctx context.Context, args Args) error {
+	if tx, ok := db.Conn(ctx, c.bdb).(bun.Tx); ok {
+		return c.EnqueueTx(ctx, tx, args)
+	}
 	if err := c.check(args); err != nil {
 		return err
 	}
@@ -369,15 +375,6 @@ func (c *Client) EnqueueTx(ctx context.Context, tx bun.Tx, args Args) error {
 		return fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
-}
-
-// EnqueueIn inserts a job in the transaction that ctx carries (db.Tx on bdb), or outside
-// any when there is none: callers that act through db.Tx need not hold the bun.Tx.
-func (c *Client) EnqueueIn(ctx context.Context, bdb *bun.DB, args Args) error {
-	if tx, ok := db.Conn(ctx, bdb).(bun.Tx); ok {
-		return c.EnqueueTx(ctx, tx, args)
-	}
-	return c.Enqueue(ctx, args)
 }
 
 // Start begins working jobs (and, on the leader, inserting periodic ones) until Stop. The

@@ -67,15 +67,15 @@ func TestJobTimeout(t *testing.T) {
 	})
 }
 
-// EnqueueIn joins the context's transaction: a rollback takes the job with it.
-func TestEnqueueInJoinsTx(t *testing.T) {
+// Enqueue joins the context's transaction: a rollback takes the job with it.
+func TestEnqueueJoinsContextTx(t *testing.T) {
 	forEachDB(t, func(t *testing.T, bdb *bun.DB, url string) {
 		w := NewWorkers()
 		Register(w, func(ctx context.Context, a uniqueArgs) error { return nil })
 		c := newClient(t, bdb, url, w, Options{})
 		boom := errors.New("boom")
 		err := db.Tx(context.Background(), bdb, func(ctx context.Context) error {
-			if err := c.EnqueueIn(ctx, bdb, uniqueArgs{ObjectID: "rolled-back"}); err != nil {
+			if err := c.Enqueue(ctx, uniqueArgs{ObjectID: "rolled-back"}); err != nil {
 				return err
 			}
 			return boom
@@ -86,7 +86,7 @@ func TestEnqueueInJoinsTx(t *testing.T) {
 		if got := len(jobStates(t, bdb, "test.unique")); got != 0 {
 			t.Fatalf("a rolled-back job is visible (%d)", got)
 		}
-		if err := c.EnqueueIn(context.Background(), bdb, uniqueArgs{ObjectID: "plain"}); err != nil {
+		if err := c.Enqueue(context.Background(), uniqueArgs{ObjectID: "plain"}); err != nil {
 			t.Fatal(err)
 		}
 		if got := len(jobStates(t, bdb, "test.unique")); got != 1 {
