@@ -30,14 +30,14 @@ import (
 // system is everything a process runs on, built by build in dependency order and closed
 // by Close in reverse.
 type system struct {
-	cfg     config.Config
-	log     *slog.Logger
-	db      *bun.DB
-	master  *keys.MasterKeyring
-	i18n    *i18n.Bundle
-	outbox  *notify.Outbox // dev mode only
-	mailer  notify.Mailer
-	sms     notify.SMSSender
+	cfg       config.Config
+	log       *slog.Logger
+	db        *bun.DB
+	master    *keys.MasterKeyring
+	i18n      *i18n.Bundle
+	outbox    *notify.Outbox // dev mode only
+	mailer    notify.Mailer
+	sms       notify.SMSSender
 	audit     *audit.Store
 	tenants   *tenants.Service
 	policy    *policy.Authorizer
