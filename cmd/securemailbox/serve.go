@@ -64,6 +64,7 @@ func newWebServer(sys *system) (*web.Server, error) {
 		Logger:        sys.log,
 		I18n:          sys.i18n,
 		Ready:         func(ctx context.Context) error { return sys.db.PingContext(ctx) },
+		Metrics:       sys.metrics,
 		ErrorPage:     authHTTP.ErrorPage,
 		Areas:         areas,
 		Static:        static,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
 
 	"github.com/securemailbox/securemailbox/internal/audit"
@@ -38,6 +39,7 @@ type system struct {
 	outbox    *notify.Outbox // dev mode only
 	mailer    notify.Mailer
 	sms       notify.SMSSender
+	metrics   *prometheus.Registry
 	audit     *audit.Store
 	tenants   *tenants.Service
 	policy    *policy.Authorizer
@@ -89,6 +91,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, mode buildM
 		return nil, err
 	}
 	blobOpts.Logger = log
+	s.metrics = prometheus.NewRegistry()
+	blobOpts.Registerer = s.metrics
 	s.audit = audit.NewStore(s.db)
 	s.tenants = tenants.New(tenants.NewBunStore(s.db), tenants.Options{DefaultRegion: blobOpts.DefaultRegion})
 	if s.policy, err = policy.New(s.tenants); err != nil {
