@@ -874,3 +874,48 @@ func TestTOTPMatchesOathtool(t *testing.T) {
 		t.Fatalf("oathtool's code refused: %v", err)
 	}
 }
+
+func TestChangeEmailAndMobile(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, bdb *bun.DB) {
+		h := newHarness(t, bdb)
+		ctx := context.Background()
+		u := h.signUp("Pia", "+46701234578")
+		other := h.signUp("Per", "+46701234579")
+		_, sess := h.login(u)
+		wantErr(t, h.svc.RequestEmailChange(ctx, sess, "new@example.com", client), ErrStepUpRequired)
+		_, sess = h.stepUp(sess, u.mobile)
+		wantErr(t, h.svc.RequestEmailChange(ctx, sess, other.email, client), ErrEmailTaken)
+		newAddr := testkit.Name("pia") + "@example.com"
+		if err := h.svc.RequestEmailChange(ctx, sess, newAddr, client); err != nil {
+			t.Fatal(err)
+		}
+		// Nothing changes until the new address confirms; the old one is told.
+		if a, _ := h.svc.accountByID(ctx, u.id); !strings.EqualFold(a.Email, u.email) {
+			t.Fatalf("address changed before confirmation: %s", a.Email)
+		}
+		if got := h.outbox.List(u.email)[0].Subject; !strings.Contains(got, "change of your e-mail") {
+			t.Errorf("old address not told: %q", got)
+		}
+		if err := h.svc.VerifyEmail(ctx, h.lastLinkToken(newAddr), client); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := h.svc.accountByID(ctx, u.id)
+		if a.Email != newAddr || a.EmailVerifiedAt == nil {
+			t.Fatalf("after confirmation: %s %v", a.Email, a.EmailVerifiedAt)
+		}
+		u.email = newAddr
+		h.login(u)
+
+		// Mobile: the step-up proved the old factor; a code to the new number completes it.
+		if err := h.svc.RequestMobileChange(ctx, sess, "0701234580", client); err != nil {
+			t.Fatal(err)
+		}
+		wantErr(t, h.svc.ConfirmMobileChange(ctx, sess, "000000", client), ErrInvalidCode)
+		if err := h.svc.ConfirmMobileChange(ctx, sess, h.lastSMSCode("+46701234580"), client); err != nil {
+			t.Fatal(err)
+		}
+		if a, _ := h.svc.accountByID(ctx, u.id); a.Mobile != "+46701234580" || a.MobilePending != nil {
+			t.Fatalf("mobile %s pending %v", a.Mobile, a.MobilePending)
+		}
+	})
+}

@@ -173,9 +173,15 @@ func (s *Service) sendVerifyEmail(ctx context.Context, a *Account, token string)
 }
 
 // VerifyEmail consumes an e-mail verification token.
+//
+// The same link confirms a change of address (RequestEmailChange): both prove that the
+// person reads the mailbox.
 func (s *Service) VerifyEmail(ctx context.Context, token string, c Client) error {
 	return db.Tx(ctx, s.db, func(ctx context.Context) error {
 		t, err := s.lookupEmailToken(ctx, purposeVerifyEmail, token)
+		if err == ErrInvalidToken {
+			t, err = s.lookupEmailToken(ctx, purposeChangeEmail, token)
+		}
 		if err != nil {
 			return err
 		}
@@ -184,6 +190,9 @@ func (s *Service) VerifyEmail(ctx context.Context, token string, c Client) error
 				return err
 			}
 			return ErrInvalidToken
+		}
+		if t.Purpose == purposeChangeEmail {
+			return s.confirmEmailChange(ctx, t, c)
 		}
 		a, err := s.accountByID(ctx, t.AccountID)
 		if err != nil {

@@ -16,6 +16,7 @@ type Account struct {
 	Name                  string     `bun:"name"`
 	Mobile                string     `bun:"mobile"`
 	MobileVerifiedAt      *time.Time `bun:"mobile_verified_at"`
+	MobilePending         *string    `bun:"mobile_pending"`
 	Locale                string     `bun:"locale"`
 	PasswordRecord        string     `bun:"password_record"`
 	PersonalTenantID      string     `bun:"personal_tenant_id"`

@@ -1,0 +1,125 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/securemailbox/securemailbox/internal/db"
+	"github.com/securemailbox/securemailbox/internal/fault"
+)
+
+// Purposes of a change of address or number.
+const (
+	purposeChangeEmail  = "change_email"
+	purposeChangeMobile = "change_mobile"
+)
+
+// ErrEmailTaken is answered to a signed-in person who asks for an address another account
+// has (telling them costs nothing: the change needs the address's mailbox anyway).
+var ErrEmailTaken = fault.New(fault.Conflict, "email_taken", "auth.error.email_taken")
+
+// RequestEmailChange (after step-up) mails a confirmation link to the new address; the
+// account keeps its current address until the link is opened, and the current address is
+// told.
+func (s *Service) RequestEmailChange(ctx context.Context, sess *Session, email string, c Client) error {
+	if err := s.requireStepUp(sess); err != nil {
+		return err
+	}
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
+	a := sess.Account
+	if email == a.Email {
+		return nil
+	}
+	if _, err := s.accountByEmail(ctx, email); err == nil {
+		return ErrEmailTaken
+	} else if !isNotFound(err) {
+		return fmt.Errorf("auth: change e-mail: %w", err)
+	}
+	var tok string
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
+		var err error
+		if tok, err = s.newEmailToken(ctx, purposeChangeEmail, a, email, s.opts.EmailTokenTTL); err != nil {
+			return err
+		}
+		return s.record(ctx, a, "auth.email.change_requested", "success", c, nil)
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.sendMail(ctx, email, a.Locale, "change_email", map[string]any{
+		"Name": a.Name, "URL": s.opts.BaseURL + "/verify/email/" + tok,
+	}); err != nil {
+		return err
+	}
+	s.notifyMail(ctx, a, "email_change_notice", map[string]any{"New": email})
+	return nil
+}
+
+// confirmEmailChange is VerifyEmail for a change-of-address token: the account's address
+// becomes the confirmed new one.
+func (s *Service) confirmEmailChange(ctx context.Context, t *emailToken, c Client) error {
+	a, err := s.accountByID(ctx, t.AccountID)
+	if err != nil {
+		return err
+	}
+	if _, err := s.accountByEmail(ctx, t.Email); err == nil {
+		return ErrEmailTaken
+	} else if !isNotFound(err) {
+		return err
+	}
+	now := s.now()
+	a.Email, a.EmailVerifiedAt = t.Email, &now
+	if err := s.updateAccount(ctx, a, "email", "email_verified_at"); err != nil {
+		if isConflict(err) {
+			return ErrEmailTaken
+		}
+		return err
+	}
+	return s.record(ctx, a, "auth.email.change", "success", c, nil)
+}
+
+// RequestMobileChange (after step-up, which proved the old factor) sends a code to the new
+// number; the number changes once that code comes back.
+func (s *Service) RequestMobileChange(ctx context.Context, sess *Session, mobile string, c Client) error {
+	if err := s.requireStepUp(sess); err != nil {
+		return err
+	}
+	phone, err := ParseMobile(mobile)
+	if err != nil {
+		return err
+	}
+	a := sess.Account
+	a.MobilePending = &phone
+	if err := s.updateAccount(ctx, a, "mobile_pending"); err != nil {
+		return fmt.Errorf("auth: change mobile: %w", err)
+	}
+	return s.sendCode(ctx, purposeChangeMobile, a.ID, a.ID, phone, a.Locale, c)
+}
+
+// ConfirmMobileChange checks the code sent to the new number and makes it the mobile.
+func (s *Service) ConfirmMobileChange(ctx context.Context, sess *Session, code string, c Client) error {
+	a := sess.Account
+	if a.MobilePending == nil {
+		return ErrNoPhone
+	}
+	if err := s.checkCode(ctx, purposeChangeMobile, a.ID, code); err != nil {
+		return err // checked outside the transaction: a failure count is never rolled back
+	}
+	old := a.Mobile
+	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
+		now := s.now()
+		a.Mobile, a.MobilePending, a.MobileVerifiedAt = *a.MobilePending, nil, &now
+		if err := s.updateAccount(ctx, a, "mobile", "mobile_pending", "mobile_verified_at"); err != nil {
+			return err
+		}
+		return s.record(ctx, a, "auth.mobile.change", "success", c, nil)
+	})
+	if err != nil {
+		return err
+	}
+	s.notifyMail(ctx, a, "mobile_changed", map[string]any{"Old": MaskPhone(old), "New": MaskPhone(a.Mobile)})
+	return nil
+}
