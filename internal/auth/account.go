@@ -113,43 +113,12 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, sess *Session, c Client)
 
 // SetBackupPhone records a pending backup phone (after step-up) and sends it a code.
 func (s *Service) SetBackupPhone(ctx context.Context, sess *Session, mobile string, c Client) error {
-	if err := s.requireStepUp(sess); err != nil {
-		return err
-	}
-	phone, err := ParseMobile(mobile)
-	if err != nil {
-		return err
-	}
-	a := sess.Account
-	a.BackupPhonePending = &phone
-	if err := s.updateAccount(ctx, a, "backup_phone_pending"); err != nil {
-		return fmt.Errorf("auth: backup phone: %w", err)
-	}
-	return s.sendCode(ctx, purposeBackupPhone, a.ID, a.ID, phone, a.Locale, c)
+	return s.startPhoneChange(ctx, sess, mobile, c, backupPhoneChange)
 }
 
 // VerifyBackupPhone confirms the pending backup phone with the code sent to it.
 func (s *Service) VerifyBackupPhone(ctx context.Context, sess *Session, code string, c Client) error {
-	a := sess.Account
-	if a.BackupPhonePending == nil {
-		return ErrNoPhone
-	}
-	if err := s.checkCode(ctx, purposeBackupPhone, a.ID, code); err != nil {
-		return err // checked outside the transaction: a failure count is never rolled back
-	}
-	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
-		now := s.now()
-		a.BackupPhone, a.BackupPhonePending, a.BackupPhoneVerifiedAt = a.BackupPhonePending, nil, &now
-		if err := s.updateAccount(ctx, a, "backup_phone", "backup_phone_pending", "backup_phone_verified_at"); err != nil {
-			return err
-		}
-		return s.record(ctx, a, "auth.backup_phone.set", "success", c, nil)
-	})
-	if err != nil {
-		return err
-	}
-	s.notifyMail(ctx, a, "backup_phone_set", nil)
-	return nil
+	return s.confirmPhoneChange(ctx, sess, code, c, backupPhoneChange)
 }
 
 // ChangePassword sets a new password (after step-up): the private key is re-sealed under

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/securemailbox/securemailbox/internal/db"
 	"github.com/securemailbox/securemailbox/internal/fault"
@@ -84,6 +85,53 @@ func (s *Service) confirmEmailChange(ctx context.Context, t *emailToken, c Clien
 // RequestMobileChange (after step-up, which proved the old factor) sends a code to the new
 // number; the number changes once that code comes back.
 func (s *Service) RequestMobileChange(ctx context.Context, sess *Session, mobile string, c Client) error {
+	return s.startPhoneChange(ctx, sess, mobile, c, mobileChange)
+}
+
+// ConfirmMobileChange checks the code sent to the new number and makes it the mobile.
+func (s *Service) ConfirmMobileChange(ctx context.Context, sess *Session, code string, c Client) error {
+	return s.confirmPhoneChange(ctx, sess, code, c, mobileChange)
+}
+
+// phoneChange is a number that becomes the account's once a code sent to it comes back:
+// the mobile, or the backup phone.
+type phoneChange struct {
+	purpose string
+	column  string                                                // the column of the pending number
+	pending func(a *Account) **string                             // where the number waits
+	apply   func(a *Account, now time.Time) []string              // moves it into place; the columns changed
+	action  string                                                // audit action
+	notice  func(a *Account, old string) (string, map[string]any) // the e-mail that tells the account
+}
+
+var mobileChange = phoneChange{
+	purpose: purposeChangeMobile,
+	column:  "mobile_pending",
+	pending: func(a *Account) **string { return &a.MobilePending },
+	apply: func(a *Account, now time.Time) []string {
+		a.Mobile, a.MobilePending, a.MobileVerifiedAt = *a.MobilePending, nil, &now
+		return []string{"mobile", "mobile_pending", "mobile_verified_at"}
+	},
+	action: "auth.mobile.change",
+	notice: func(a *Account, old string) (string, map[string]any) {
+		return "mobile_changed", map[string]any{"Old": MaskPhone(old), "New": MaskPhone(a.Mobile)}
+	},
+}
+
+var backupPhoneChange = phoneChange{
+	purpose: purposeBackupPhone,
+	column:  "backup_phone_pending",
+	pending: func(a *Account) **string { return &a.BackupPhonePending },
+	apply: func(a *Account, now time.Time) []string {
+		a.BackupPhone, a.BackupPhonePending, a.BackupPhoneVerifiedAt = a.BackupPhonePending, nil, &now
+		return []string{"backup_phone", "backup_phone_pending", "backup_phone_verified_at"}
+	},
+	action: "auth.backup_phone.set",
+	notice: func(*Account, string) (string, map[string]any) { return "backup_phone_set", nil },
+}
+
+// startPhoneChange (after step-up) keeps the new number pending and sends it a code.
+func (s *Service) startPhoneChange(ctx context.Context, sess *Session, mobile string, c Client, ch phoneChange) error {
 	if err := s.requireStepUp(sess); err != nil {
 		return err
 	}
@@ -92,34 +140,33 @@ func (s *Service) RequestMobileChange(ctx context.Context, sess *Session, mobile
 		return err
 	}
 	a := sess.Account
-	a.MobilePending = &phone
-	if err := s.updateAccount(ctx, a, "mobile_pending"); err != nil {
-		return fmt.Errorf("auth: change mobile: %w", err)
+	*ch.pending(a) = &phone
+	if err := s.updateAccount(ctx, a, ch.column); err != nil {
+		return fmt.Errorf("auth: %s: %w", ch.purpose, err)
 	}
-	return s.sendCode(ctx, purposeChangeMobile, a.ID, a.ID, phone, a.Locale, c)
+	return s.sendCode(ctx, ch.purpose, a.ID, a.ID, phone, a.Locale, c)
 }
 
-// ConfirmMobileChange checks the code sent to the new number and makes it the mobile.
-func (s *Service) ConfirmMobileChange(ctx context.Context, sess *Session, code string, c Client) error {
+// confirmPhoneChange checks the code sent to the pending number and makes it current.
+func (s *Service) confirmPhoneChange(ctx context.Context, sess *Session, code string, c Client, ch phoneChange) error {
 	a := sess.Account
-	if a.MobilePending == nil {
+	if *ch.pending(a) == nil {
 		return ErrNoPhone
 	}
-	if err := s.checkCode(ctx, purposeChangeMobile, a.ID, code); err != nil {
+	if err := s.checkCode(ctx, ch.purpose, a.ID, code); err != nil {
 		return err // checked outside the transaction: a failure count is never rolled back
 	}
 	old := a.Mobile
 	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
-		now := s.now()
-		a.Mobile, a.MobilePending, a.MobileVerifiedAt = *a.MobilePending, nil, &now
-		if err := s.updateAccount(ctx, a, "mobile", "mobile_pending", "mobile_verified_at"); err != nil {
+		if err := s.updateAccount(ctx, a, ch.apply(a, s.now())...); err != nil {
 			return err
 		}
-		return s.record(ctx, a, "auth.mobile.change", "success", c, nil)
+		return s.record(ctx, a, ch.action, "success", c, nil)
 	})
 	if err != nil {
 		return err
 	}
-	s.notifyMail(ctx, a, "mobile_changed", map[string]any{"Old": MaskPhone(old), "New": MaskPhone(a.Mobile)})
+	kind, data := ch.notice(a, old)
+	s.notifyMail(ctx, a, kind, data)
 	return nil
 }

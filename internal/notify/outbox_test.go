@@ -8,28 +8,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/securemailbox/securemailbox/internal/testkit"
 )
 
-// stepClock is a fake clock that moves only when told to.
-type stepClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *stepClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func TestOutboxOrderAndFilter(t *testing.T) {
-	clock := &stepClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	clock := testkit.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	o := NewOutbox(clock.Now)
 	ctx := context.Background()
 	must := func(err error) {
