@@ -29,7 +29,7 @@ func (s *Server) routes() {
 		return c.SendString("ok")
 	})
 	s.app.Get("/readyz", s.readyz)
-	s.app.Get("/metrics", s.metrics.handler())
+	s.app.Get("/metrics", loopbackOnly, s.metrics.handler())
 	if s.deps.Static != nil {
 		s.app.Get(staticPrefix+"*", s.static)
 	}
@@ -123,4 +123,15 @@ func staticType(ext string) string {
 		return t
 	}
 	return fiber.MIMEOctetStream
+}
+
+// loopbackOnly lets only a scraper on this machine read the metrics: the direct peer must be
+// a loopback address and the request must not have come through a proxy (which would make
+// every visitor look local). Elsewhere /metrics does not exist.
+func loopbackOnly(c *fiber.Ctx) error {
+	ip := c.Context().RemoteIP()
+	if ip == nil || !ip.IsLoopback() || c.Get(fiber.HeaderXForwardedFor) != "" || c.Get("Forwarded") != "" {
+		return fault.ErrNotFound
+	}
+	return c.Next()
 }

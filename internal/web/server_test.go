@@ -115,7 +115,10 @@ func TestEveryResponseIsHardened(t *testing.T) {
 	}
 
 	// Requests fasthttp refuses before routing still show up in the metrics.
-	_, body := e.do(t, req("GET", "/metrics", ""))
+	if e.addr == "" {
+		e.addr = e.serve(t)
+	}
+	_, body := e.doTCP(t, req("GET", "/metrics", ""))
 	if !strings.Contains(body, `route="(unrouted)",status="413"`) {
 		t.Error("413s refused by fasthttp are not counted")
 	}
@@ -219,7 +222,15 @@ func TestMetrics(t *testing.T) {
 	_, _ = e.do(t, req("GET", "/things/1", ""))
 	_, _ = e.do(t, req("GET", "/things/2", ""))
 	_, _ = e.do(t, req("GET", "/nope/secret-id", ""))
-	resp, body := e.do(t, req("GET", "/metrics", ""))
+	// Only a scraper on this machine, talking directly, may read them.
+	if resp, _ := e.do(t, req("GET", "/metrics", "")); resp.StatusCode != 404 {
+		t.Fatalf("metrics to a non-loopback peer: %d", resp.StatusCode)
+	}
+	e.addr = e.serve(t)
+	if resp, _ := e.doTCP(t, req("GET", "/metrics", "", "X-Forwarded-For", "203.0.113.7")); resp.StatusCode != 404 {
+		t.Fatalf("metrics through a proxy: %d", resp.StatusCode)
+	}
+	resp, body := e.doTCP(t, req("GET", "/metrics", ""))
 	if resp.StatusCode != 200 {
 		t.Fatalf("metrics status %d", resp.StatusCode)
 	}
