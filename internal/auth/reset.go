@@ -9,6 +9,9 @@ import (
 	"github.com/securemailbox/securemailbox/internal/keys"
 )
 
+// resetMailsPerHour bounds the reset links mailed to one account.
+const resetMailsPerHour = 5
+
 // RequestPasswordReset e-mails a reset link to a known address. It answers the same for
 // every address: the mail is handed to the relay in the background (it carries a secret,
 // but only in memory; a failure cannot be reported without telling who has an account).
@@ -26,6 +29,15 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 	}
 	if err != nil {
 		return fmt.Errorf("auth: reset: %w", err)
+	}
+	// A few links an hour are plenty; more would let anyone flood the address. The answer
+	// stays the same, so the limit tells nothing either.
+	recent, err := s.countEmailTokens(ctx, a.ID, purposeReset, s.now().Add(-time.Hour))
+	if err != nil {
+		return fmt.Errorf("auth: reset: %w", err)
+	}
+	if recent >= resetMailsPerHour {
+		return nil
 	}
 	tok, err := s.newEmailToken(ctx, purposeReset, a, a.Email, s.opts.ResetTokenTTL)
 	if err != nil {

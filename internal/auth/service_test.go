@@ -919,3 +919,26 @@ func TestChangeEmailAndMobile(t *testing.T) {
 		}
 	})
 }
+
+// Reset links are limited per account; the answer does not change.
+func TestPasswordResetMailsLimited(t *testing.T) {
+	bdb, _ := testkit.NewSQLite(t)
+	h := newHarness(t, bdb)
+	ctx := context.Background()
+	u := h.signUp("Quinn", "+46701234581")
+	for i := 0; i < resetMailsPerHour+3; i++ {
+		if err := h.svc.RequestPasswordReset(ctx, u.email, client); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.svc.Drain()
+	n := 0
+	for _, it := range h.outbox.List(u.email) {
+		if strings.Contains(it.Body, "/password-reset/") {
+			n++
+		}
+	}
+	if n != resetMailsPerHour {
+		t.Fatalf("reset mails = %d, want %d", n, resetMailsPerHour)
+	}
+}

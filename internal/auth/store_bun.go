@@ -139,6 +139,13 @@ func (s *Service) emailTokenByHash(ctx context.Context, purpose string, hash []b
 	return t, nil
 }
 
+// countEmailTokens counts the tokens of purpose made for an account since `since`.
+func (s *Service) countEmailTokens(ctx context.Context, accountID, purpose string, since time.Time) (int, error) {
+	n, err := s.conn(ctx).NewSelect().Model((*emailToken)(nil)).
+		Where("account_id = ? AND purpose = ? AND created_at > ?", accountID, purpose, since).Count(ctx)
+	return int(n), db.Classify(err)
+}
+
 func (s *Service) useEmailToken(ctx context.Context, id string) (bool, error) {
 	res, err := s.conn(ctx).NewUpdate().Model((*emailToken)(nil)).Set("used_at = ?", s.now()).
 		Where("id = ? AND used_at IS NULL", id).Exec(ctx)
