@@ -144,7 +144,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, newPassword
 		if err := s.updateAccount(ctx, a, "password_record"); err != nil {
 			return err
 		}
-		if err := s.setKeySeal(ctx, priv.ID(), keys.SealPrivateKey(kek, priv, keyBinding(a))); err != nil {
+		if err := s.setKeySeal(ctx, a.ID, priv.ID(), keys.SealPrivateKey(kek, priv, keyBinding(a))); err != nil {
 			return err
 		}
 		if err := s.deleteSessions(ctx, a.ID, sess.ID); err != nil {

@@ -15,7 +15,8 @@ type resetCompleteRequest struct {
 }
 
 type resetCompleteResponse struct {
-	KeysKept bool `json:"keys_kept"`
+	KeysKept      bool     `json:"keys_kept"`
+	RecoveryCodes []string `json:"recovery_codes,omitempty"` // new codes for new keys, shown once
 }
 
 // apiResetComplete is POST /api/v1/password-reset/complete. A recovery code keeps the
@@ -25,9 +26,9 @@ func (h *HTTP) apiResetComplete(c *fiber.Ctx) error {
 	if err := request.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	kept, err := h.svc.CompletePasswordReset(c.UserContext(), ResetInput(in), clientOf(c))
+	res, err := h.svc.CompletePasswordReset(c.UserContext(), ResetInput(in), clientOf(c))
 	if err != nil {
 		return withField(err, resetField(err, in.RecoveryCode != ""))
 	}
-	return request.JSON(c, fiber.StatusOK, resetCompleteResponse{KeysKept: kept})
+	return request.JSON(c, fiber.StatusOK, resetCompleteResponse{KeysKept: res.KeysKept, RecoveryCodes: res.RecoveryCodes})
 }

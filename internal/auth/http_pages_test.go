@@ -186,8 +186,8 @@ func TestPageTOTPSetupStepUpAndMFA(t *testing.T) {
 
 	stepUp := "/account/step-up?next=%2Faccount%2Ftotp%2Fsetup"
 	wantRedirect(t, b.post("/account/totp/start"), stepUp)
-	// GET changes nothing: with no pending secret the setup page sends the person back.
-	wantRedirect(t, b.get("/account/totp/setup"), "/account/security")
+	// GET changes nothing; without a step-up the setup page asks for one first.
+	wantRedirect(t, b.get("/account/totp/setup"), stepUp)
 	r := b.get(stepUp)
 	wantStatus(t, r, 200)
 	wantBody(t, r, `data-testid="step-up-sms-form"`, `value="/account/totp/setup"`)
@@ -353,7 +353,14 @@ func TestPagePasswordReset(t *testing.T) {
 	wantStatus(t, r, 400)
 	wantBody(t, r, `id="f-new-password-error"`)
 	r = b.post(page, "new_password", "fresh spring morning walk", "code", code, "accept_key_loss", "1")
-	wantRedirect(t, r, "/login")
+	// New keys come with new recovery codes, shown once before the login.
+	wantStatus(t, r, 200)
+	if codes := recoverRE.FindAllStringSubmatch(r.body, -1); len(codes) != 10 {
+		t.Fatalf("codes after a reset with new keys: %d", len(codes))
+	}
+	if next := attr(t, r.body, `href="([^"]+)"[^>]*data-testid="codes-saved"`); next != "/login" {
+		t.Fatalf("codes lead to %q", next)
+	}
 	wantBody(t, b.get("/login"), "Your account has new keys")
 	p.password = "fresh spring morning walk"
 	e.login(p)

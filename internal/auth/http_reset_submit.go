@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/securemailbox/securemailbox/internal/web/request"
+	"github.com/securemailbox/securemailbox/views/auth"
 )
 
 // resetSubmit is POST /password-reset/:token: the new password with a second factor, and
@@ -19,7 +20,7 @@ func (h *HTTP) resetSubmit(c *fiber.Ctx) error {
 		RecoveryCode:  request.Form(c, "recovery_code"),
 		AcceptKeyLoss: request.Form(c, "accept_key_loss") == "1",
 	}
-	kept, err := h.svc.CompletePasswordReset(c.UserContext(), in, clientOf(c))
+	res, err := h.svc.CompletePasswordReset(c.UserContext(), in, clientOf(c))
 	if err != nil {
 		lost := errors.Is(err, ErrKeysWillBeLost)
 		f, status, err := formError(c, err, nil, resetField(err, in.RecoveryCode != ""))
@@ -32,10 +33,13 @@ func (h *HTTP) resetSubmit(c *fiber.Ctx) error {
 		return h.renderReset(c, status, false, f)
 	}
 	clearLogin(c)
-	if kept {
+	if res.KeysKept {
 		request.SetFlash(c, "auth.flash.password_reset_kept")
-	} else {
-		request.SetFlash(c, "auth.flash.password_reset_new_keys")
+		return redirect(c, "/login")
 	}
-	return redirect(c, "/login")
+	// New keys come with new recovery codes: shown once, then on to the login.
+	request.SetFlash(c, "auth.flash.password_reset_new_keys")
+	return request.Render(c, fiber.StatusOK, auth.RecoveryCodes(h.Page(c, "recovery_codes"), auth.RecoveryCodesProps{
+		Codes: res.RecoveryCodes, Next: "/login",
+	}))
 }

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/securemailbox/securemailbox/internal/web/request"
@@ -12,6 +14,9 @@ import (
 // same secret again.
 func (h *HTTP) totpConfirm(c *fiber.Ctx, s *Session) error {
 	codes, err := h.svc.ConfirmTOTP(c.UserContext(), s, request.Form(c, "code"), clientOf(c))
+	if errors.Is(err, ErrStepUpRequired) {
+		return toStepUp(c, totpSetupPath) // the step-up ran out: a new one shows a new secret
+	}
 	if err != nil {
 		f, status, ferr := formError(c, err, nil, "code")
 		if ferr != nil {

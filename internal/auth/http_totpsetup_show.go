@@ -13,9 +13,13 @@ import (
 
 // totpSetupShow is GET /account/totp/setup: the pending secret (created by POST
 // /account/totp/start, or by the step-up that it led to) as a QR code and as text. Like
-// every GET it changes nothing; without a pending secret it sends the person back to start.
+// every GET it changes nothing: without a fresh step-up it asks for one (whose POST creates
+// the secret), and without a pending secret it sends the person back to start.
 func (h *HTTP) totpSetupShow(c *fiber.Ctx, s *Session) error {
 	setup, err := h.svc.PendingTOTP(s)
+	if errors.Is(err, ErrStepUpRequired) {
+		return toStepUp(c, totpSetupPath)
+	}
 	if errors.Is(err, ErrTOTPNotStarted) {
 		return redirect(c, "/account/security")
 	}

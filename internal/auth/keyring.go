@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/securemailbox/securemailbox/internal/db"
 	"github.com/securemailbox/securemailbox/internal/keys"
 )
 
@@ -77,7 +76,7 @@ func (s *Service) newRecoveryCodes(ctx context.Context, a *Account, priv *keys.P
 	g, gctx := errgroup.WithContext(ctx)
 	for i := range rows {
 		g.Go(func() error {
-			id := strings.ToLower(db.NewID()[16:]) // the 10 random characters of a ULID: 50 bits, unique enough for a row id
+			id := keys.NewCodeID()
 			secret := keys.NewRecoverySecret()
 			record, kek, err := s.hasher.Enroll(gctx, keys.NormalizeRecoverySecret(secret), recoveryOwner(id))
 			if err != nil {
@@ -112,7 +111,10 @@ func (s *Service) replaceRecoveryCodes(ctx context.Context, a *Account, rows []*
 }
 
 // openRecoveryCode checks a code of account a and returns the private key it seals and
-// the row. It does not mark the code used. Every failure is ErrInvalidCode.
+// the row. It does not mark the code used. Every failure is ErrInvalidCode. Only codes of
+// the current key pair count: a code from before a reset without one seals a key that is
+// no longer the account's, and re-sealing that key under a new password would lock the
+// current one away.
 func (s *Service) openRecoveryCode(ctx context.Context, a *Account, code string) (*keys.PrivateKey, *recoveryCode, error) {
 	code = strings.TrimSpace(strings.ToLower(code))
 	id, secret, ok := strings.Cut(code, "-")
@@ -120,12 +122,18 @@ func (s *Service) openRecoveryCode(ctx context.Context, a *Account, code string)
 		return nil, nil, ErrInvalidCode
 	}
 	rc, err := s.recoveryCodeByID(ctx, id)
-	if isNotFound(err) || (err == nil && (rc.AccountID != a.ID || rc.UsedAt != nil)) {
+	if err != nil && !isNotFound(err) {
+		return nil, nil, fmt.Errorf("auth: recovery code: %w", err)
+	}
+	var current *accountKey
+	if err == nil {
+		if current, err = s.currentKey(ctx, a.ID); err != nil {
+			return nil, nil, fmt.Errorf("auth: recovery code: %w", err)
+		}
+	}
+	if rc == nil || rc.AccountID != a.ID || rc.UsedAt != nil || rc.KeyID != current.ID {
 		s.hasher.Dummy(ctx)
 		return nil, nil, ErrInvalidCode
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("auth: recovery code: %w", err)
 	}
 	kek, err := s.hasher.Verify(ctx, keys.NormalizeRecoverySecret(secret), recoveryOwner(id), rc.Record)
 	if err != nil {

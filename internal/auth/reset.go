@@ -121,35 +121,48 @@ type ResetInput struct {
 	AcceptKeyLoss                          bool
 }
 
+// ResetResult says whether the key pair was kept; without a recovery code the account gets
+// a new key pair and a first set of recovery codes for it, shown once.
+type ResetResult struct {
+	KeysKept      bool
+	RecoveryCodes []string
+}
+
 // CompletePasswordReset sets the new password. With a recovery code the account keeps its
-// key pair; without one it gets a new key pair (after AcceptKeyLoss), the old one stays
-// in the keyring, locked, and every session ends.
-func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Client) (keysKept bool, err error) {
+// key pair; without one it gets a new key pair (after AcceptKeyLoss) and new recovery codes,
+// and the old key pair stays in the keyring, locked. Every session ends, and every other
+// link of the account (reset, change of address) stops working.
+func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Client) (ResetResult, error) {
 	t, a, err := s.resetAccount(ctx, in.Token)
 	if err != nil {
-		return false, err
+		return ResetResult{}, err
 	}
 	if err := s.block.check(in.NewPassword, a.Email, a.Name); err != nil {
-		return false, err
+		return ResetResult{}, err
 	}
 	tkey := "reset:" + a.ID
 	if err := s.checkThrottles(ctx, tkey); err != nil {
-		return false, err
+		return ResetResult{}, err
+	}
+	fail := func(err error) (ResetResult, error) {
+		if _, ferr := s.throttleFail(ctx, tkey, accountThrottle); ferr != nil {
+			return ResetResult{}, ferr
+		}
+		return ResetResult{}, err
 	}
 	var priv *keys.PrivateKey
 	var usedCode *recoveryCode
+	var newCodes []*recoveryCode
+	var res ResetResult
 	if in.RecoveryCode != "" {
 		p, rc, err := s.openRecoveryCode(ctx, a, in.RecoveryCode)
 		if err != nil {
-			if _, ferr := s.throttleFail(ctx, tkey, accountThrottle); ferr != nil {
-				return false, ferr
-			}
-			return false, err
+			return fail(err)
 		}
-		priv, usedCode = p, rc
+		priv, usedCode, res.KeysKept = p, rc, true
 	} else {
 		if !in.AcceptKeyLoss {
-			return false, ErrKeysWillBeLost
+			return ResetResult{}, ErrKeysWillBeLost
 		}
 		var ferr error
 		switch {
@@ -161,18 +174,19 @@ func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Cl
 			ferr = s.checkCode(ctx, purposeResetSMS, a.ID, in.Code)
 		}
 		if ferr != nil {
-			if _, err := s.throttleFail(ctx, tkey, accountThrottle); err != nil {
-				return false, err
-			}
-			return false, ferr
+			return fail(ferr)
 		}
 		if priv, err = keys.GenerateKeyPair(); err != nil {
-			return false, fmt.Errorf("auth: reset: %w", err)
+			return ResetResult{}, fmt.Errorf("auth: reset: %w", err)
+		}
+		// The new key pair gets its own recovery codes; the old codes stay with the old key.
+		if newCodes, res.RecoveryCodes, err = s.newRecoveryCodes(ctx, a, priv); err != nil {
+			return ResetResult{}, err
 		}
 	}
 	record, kek, err := s.hasher.Enroll(ctx, in.NewPassword, passwordOwner(a))
 	if err != nil {
-		return false, fmt.Errorf("auth: reset: %w", err)
+		return ResetResult{}, fmt.Errorf("auth: reset: %w", err)
 	}
 	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
 		if won, err := s.useEmailToken(ctx, t.ID); err != nil || !won {
@@ -181,6 +195,9 @@ func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Cl
 			}
 			return ErrInvalidToken
 		}
+		if err := s.endEmailTokens(ctx, a.ID, purposeReset, purposeChangeEmail); err != nil {
+			return err
+		}
 		if usedCode != nil {
 			if won, err := s.useRecoveryCode(ctx, usedCode.ID); err != nil || !won {
 				if err != nil {
@@ -188,7 +205,7 @@ func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Cl
 				}
 				return ErrInvalidCode
 			}
-			if err := s.setKeySeal(ctx, priv.ID(), keys.SealPrivateKey(kek, priv, keyBinding(a))); err != nil {
+			if err := s.setKeySeal(ctx, a.ID, priv.ID(), keys.SealPrivateKey(kek, priv, keyBinding(a))); err != nil {
 				return err
 			}
 		} else {
@@ -197,6 +214,11 @@ func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Cl
 			}
 			if err := s.insert(ctx, s.newKeyRow(a, priv, kek)); err != nil {
 				return err
+			}
+			for _, r := range newCodes {
+				if err := s.insert(ctx, r); err != nil {
+					return err
+				}
 			}
 		}
 		a.PasswordRecord = record
@@ -209,14 +231,14 @@ func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Cl
 		if err := s.throttleReset(ctx, tkey, accountThrottleKey(a.Email), mfaThrottleKey(a.ID)); err != nil {
 			return err
 		}
-		return s.record(ctx, a, "auth.password_reset.complete", "success", c, map[string]string{"keys_kept": fmt.Sprint(usedCode != nil)})
+		return s.record(ctx, a, "auth.password_reset.complete", "success", c, map[string]string{"keys_kept": fmt.Sprint(res.KeysKept)})
 	})
 	if err != nil {
-		return false, err
+		return ResetResult{}, err
 	}
 	s.notifyMail(ctx, a, "password_changed", map[string]any{"At": s.now().Format(time.RFC1123)})
 	if usedCode != nil {
 		s.notifyMail(ctx, a, "recovery_code_used", nil)
 	}
-	return usedCode != nil, nil
+	return res, nil
 }

@@ -663,9 +663,9 @@ func TestPasswordReset(t *testing.T) {
 		_, err = h.svc.CompletePasswordReset(ctx, ResetInput{Token: tok, NewPassword: "a brand new passphrase", AcceptKeyLoss: true}, client)
 		wantErr(t, err, ErrSecondFactor)
 		// With a recovery code the keys are kept.
-		kept, err := h.svc.CompletePasswordReset(ctx, ResetInput{Token: tok, NewPassword: "a brand new passphrase", RecoveryCode: u.codes[0]}, client)
-		if err != nil || !kept {
-			t.Fatalf("reset with code: %v %v", kept, err)
+		res, err := h.svc.CompletePasswordReset(ctx, ResetInput{Token: tok, NewPassword: "a brand new passphrase", RecoveryCode: u.codes[0]}, client)
+		if err != nil || !res.KeysKept || len(res.RecoveryCodes) != 0 {
+			t.Fatalf("reset with code: %+v %v", res, err)
 		}
 		_, err = h.svc.Authenticate(ctx, sess.ID)
 		wantErr(t, err, ErrUnauthenticated)
@@ -687,9 +687,9 @@ func TestPasswordReset(t *testing.T) {
 		if err := h.svc.SendResetCode(ctx, tok, false, client); err != nil {
 			t.Fatal(err)
 		}
-		kept, err = h.svc.CompletePasswordReset(ctx, ResetInput{Token: tok, NewPassword: "another new passphrase", Code: h.lastSMSCode(u.mobile), AcceptKeyLoss: true}, client)
-		if err != nil || kept {
-			t.Fatalf("reset without code: %v %v", kept, err)
+		res, err = h.svc.CompletePasswordReset(ctx, ResetInput{Token: tok, NewPassword: "another new passphrase", Code: h.lastSMSCode(u.mobile), AcceptKeyLoss: true}, client)
+		if err != nil || res.KeysKept || len(res.RecoveryCodes) != RecoveryCodeCount {
+			t.Fatalf("reset without code: %+v %v", res, err)
 		}
 		u.password = "another new passphrase"
 		_, sess = h.login(u)
@@ -701,6 +701,24 @@ func TestPasswordReset(t *testing.T) {
 		_ = bdb.NewSelect().Table("account_keys").ColumnExpr("count(*)").Where("account_id = ? AND state = 'old'", u.id).Scan(ctx, &old)
 		if old != 1 {
 			t.Errorf("old keys kept in the keyring = %d", old)
+		}
+		// A code of the old key pair no longer counts (it would re-seal the old key and
+		// lock the new one away); the new codes do.
+		if err := h.svc.RequestPasswordReset(ctx, u.email, client); err != nil {
+			t.Fatal(err)
+		}
+		h.svc.Drain()
+		tok = h.lastLinkToken(u.email)
+		_, err = h.svc.CompletePasswordReset(ctx, ResetInput{Token: tok, NewPassword: "a third new passphrase", RecoveryCode: u.codes[2]}, client)
+		wantErr(t, err, ErrInvalidCode)
+		res, err = h.svc.CompletePasswordReset(ctx, ResetInput{Token: tok, NewPassword: "a third new passphrase", RecoveryCode: res.RecoveryCodes[0]}, client)
+		if err != nil || !res.KeysKept {
+			t.Fatalf("reset with a new code: %+v %v", res, err)
+		}
+		u.password = "a third new passphrase"
+		_, sess = h.login(u)
+		if p, err := h.svc.PrivateKey(sess); err != nil || p.ID() != privNew.ID() {
+			t.Fatalf("after reset with a new code: %v", err)
 		}
 	})
 }
@@ -940,5 +958,33 @@ func TestPasswordResetMailsLimited(t *testing.T) {
 	}
 	if n != resetMailsPerHour {
 		t.Fatalf("reset mails = %d, want %d", n, resetMailsPerHour)
+	}
+}
+
+// A session without a fresh step-up can neither read nor confirm a pending TOTP secret,
+// even one a stepped-up session began (a stolen cookie must not enrol its own factor).
+func TestPendingTOTPNeedsStepUp(t *testing.T) {
+	bdb, _ := testkit.NewSQLite(t)
+	h := newHarness(t, bdb)
+	ctx := context.Background()
+	u := h.signUp("Rut", "+46701234582")
+	_, sess := h.login(u)
+	iss, stepped := h.stepUp(sess, u.mobile)
+	setup, err := h.svc.BeginTOTP(ctx, stepped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(6 * time.Minute)
+	later, err := h.svc.Authenticate(ctx, iss.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.svc.PendingTOTP(later)
+	wantErr(t, err, ErrStepUpRequired)
+	c, _ := totp.GenerateCode(setup.Secret, h.clock.Now())
+	_, err = h.svc.ConfirmTOTP(ctx, later, c, client)
+	wantErr(t, err, ErrStepUpRequired)
+	if a, _ := h.svc.accountByID(ctx, u.id); a.TOTPEnabled() {
+		t.Fatal("TOTP enabled without a step-up")
 	}
 }

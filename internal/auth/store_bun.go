@@ -58,8 +58,9 @@ func (s *Service) retireKeys(ctx context.Context, accountID string) error {
 	return db.Classify(err)
 }
 
-func (s *Service) setKeySeal(ctx context.Context, keyID string, sealed []byte) error {
-	_, err := s.conn(ctx).NewUpdate().Model((*accountKey)(nil)).Set("sealed_kek = ?", sealed).Where("id = ?", keyID).Exec(ctx)
+func (s *Service) setKeySeal(ctx context.Context, accountID, keyID string, sealed []byte) error {
+	_, err := s.conn(ctx).NewUpdate().Model((*accountKey)(nil)).Set("sealed_kek = ?", sealed).
+		Where("id = ? AND account_id = ?", keyID, accountID).Exec(ctx)
 	return db.Classify(err)
 }
 
@@ -137,6 +138,13 @@ func (s *Service) emailTokenByHash(ctx context.Context, purpose string, hash []b
 		return nil, db.Classify(err)
 	}
 	return t, nil
+}
+
+// endEmailTokens marks every live token of the account with one of purposes used.
+func (s *Service) endEmailTokens(ctx context.Context, accountID string, purposes ...string) error {
+	_, err := s.conn(ctx).NewUpdate().Model((*emailToken)(nil)).Set("used_at = ?", s.now()).
+		Where("account_id = ? AND used_at IS NULL AND purpose IN (?)", accountID, bun.List(purposes)).Exec(ctx)
+	return db.Classify(err)
 }
 
 // countEmailTokens counts the tokens of purpose made for an account since `since`.

@@ -63,7 +63,12 @@ func (s *Service) BeginTOTP(ctx context.Context, sess *Session) (TOTPSetup, erro
 // PendingTOTP returns the setup of the secret BeginTOTP created and ConfirmTOTP has not
 // accepted yet, so the setup page can be shown again (a reload, a mistyped code) without
 // making the person scan a new QR code.
+//
+// Like BeginTOTP it needs a fresh step-up: whoever reads the secret can complete the setup.
 func (s *Service) PendingTOTP(sess *Session) (TOTPSetup, error) {
+	if err := s.requireStepUp(sess); err != nil {
+		return TOTPSetup{}, err
+	}
 	a := sess.Account
 	if len(a.TOTPPendingSealed) == 0 {
 		return TOTPSetup{}, ErrTOTPNotStarted
@@ -140,8 +145,12 @@ func (s *Service) checkTOTP(ctx context.Context, a *Account, code string) error 
 }
 
 // ConfirmTOTP turns TOTP on once a code from the pending secret checks out, and issues a
-// fresh set of recovery codes (the old ones stop working).
+// fresh set of recovery codes (the old ones stop working). It needs a fresh step-up: a
+// session without one must not be able to enrol a second factor of its own choosing.
 func (s *Service) ConfirmTOTP(ctx context.Context, sess *Session, code string, c Client) ([]string, error) {
+	if err := s.requireStepUp(sess); err != nil {
+		return nil, err
+	}
 	a := sess.Account
 	if len(a.TOTPPendingSealed) == 0 {
 		return nil, ErrTOTPNotStarted

@@ -175,3 +175,15 @@ func NormalizeRecoverySecret(s string) string {
 	}
 	return sb.String()
 }
+
+// NewCodeID returns a random row id for a recovery code: 12 Crockford base32 characters
+// (60 bits) from crypto/rand. It is not secret — it tells which row to check, so a try
+// costs one Argon2id run — but it is random, so ids of one set do not resemble each other.
+func NewCodeID() string {
+	raw := Random(12)
+	b := make([]byte, len(raw))
+	for i, r := range raw {
+		b[i] = crockford[r&31]
+	}
+	return string(b)
+}

@@ -162,3 +162,14 @@ func TestSHA256(t *testing.T) {
 		t.Fatalf("SHA256(abc) = %s", got)
 	}
 }
+
+func TestNewCodeID(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		id := NewCodeID()
+		if len(id) != 12 || strings.Trim(id, crockford) != "" || seen[id] {
+			t.Fatalf("id %q (seen %v)", id, seen[id])
+		}
+		seen[id] = true
+	}
+}
