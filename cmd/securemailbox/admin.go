@@ -66,7 +66,7 @@ func rotateMasterKey(ctx context.Context, cfg config.Config, log *slog.Logger, r
 		if err := writeFileAtomic(path, sys.master.Marshal()); err != nil {
 			return fmt.Errorf("write keyring: %w", err)
 		}
-		fmt.Fprintf(stdout, "retired master key %s (codes and links sent before now stop working)\n", old)
+		fmt.Fprintf(stdout, "retired master key %s (SMS codes sent before now stop working)\n", old)
 	}
 	return nil
 }

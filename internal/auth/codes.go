@@ -124,26 +124,29 @@ func normalizeCode(s string) string {
 	return string(out)
 }
 
-// newEmailToken stores a keyed hash of a fresh token for (purpose, account) and returns the token.
+// newEmailToken stores the SHA-256 of a fresh 256-bit token for (purpose, account) and
+// returns the token. A plain hash suffices for a secret of that size (as for sessions), and
+// unlike a keyed one it survives a rotation of the master key.
 func (s *Service) newEmailToken(ctx context.Context, purpose string, a *Account, email string, ttl time.Duration) (string, error) {
-	tok := keys.NewSecret().String()
+	tok := keys.NewSecret()
 	now := s.now()
 	err := s.insert(ctx, &emailToken{
 		ID: db.NewID(), Purpose: purpose, AccountID: a.ID, Email: email,
-		TokenHash: s.master.CodeHash(purpose, "", tok), CreatedAt: now, ExpiresAt: now.Add(ttl),
+		TokenHash: tok.Hash(), CreatedAt: now, ExpiresAt: now.Add(ttl),
 	})
 	if err != nil {
 		return "", fmt.Errorf("auth: new token: %w", err)
 	}
-	return tok, nil
+	return tok.String(), nil
 }
 
 // lookupEmailToken finds a live token of purpose.
 func (s *Service) lookupEmailToken(ctx context.Context, purpose, tok string) (*emailToken, error) {
-	if _, err := keys.ParseSecret(tok); err != nil {
+	secret, err := keys.ParseSecret(tok)
+	if err != nil {
 		return nil, ErrInvalidToken
 	}
-	t, err := s.emailTokenByHash(ctx, purpose, s.master.CodeHash(purpose, "", tok))
+	t, err := s.emailTokenByHash(ctx, purpose, secret.Hash())
 	if isNotFound(err) {
 		return nil, ErrInvalidToken
 	}

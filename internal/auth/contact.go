@@ -41,6 +41,9 @@ func (s *Service) RequestEmailChange(ctx context.Context, sess *Session, email s
 	}
 	var tok string
 	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.endEmailTokens(ctx, a.ID, purposeChangeEmail); err != nil {
+			return err // only the newest change link works
+		}
 		var err error
 		if tok, err = s.newEmailToken(ctx, purposeChangeEmail, a, email, s.opts.EmailTokenTTL); err != nil {
 			return err
@@ -144,21 +147,30 @@ func (s *Service) startPhoneChange(ctx context.Context, sess *Session, mobile st
 	if err := s.updateAccount(ctx, a, ch.column); err != nil {
 		return fmt.Errorf("auth: %s: %w", ch.purpose, err)
 	}
-	return s.sendCode(ctx, ch.purpose, a.ID, a.ID, phone, a.Locale, c)
+	return s.sendCode(ctx, ch.purpose, phoneObject(a, phone), a.ID, phone, a.Locale, c)
 }
+
+// phoneObject binds a phone-change code to the number it was sent to: a code that reached
+// one number cannot confirm another.
+func phoneObject(a *Account, phone string) string { return a.ID + "|" + phone }
 
 // confirmPhoneChange checks the code sent to the pending number and makes it current.
 func (s *Service) confirmPhoneChange(ctx context.Context, sess *Session, code string, c Client, ch phoneChange) error {
 	a := sess.Account
-	if *ch.pending(a) == nil {
+	pending := *ch.pending(a)
+	if pending == nil {
 		return ErrNoPhone
 	}
-	if err := s.checkCode(ctx, ch.purpose, a.ID, code); err != nil {
+	if err := s.checkCode(ctx, ch.purpose, phoneObject(a, *pending), code); err != nil {
 		return err // checked outside the transaction: a failure count is never rolled back
 	}
 	old := a.Mobile
 	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
 		if err := s.updateAccount(ctx, a, ch.apply(a, s.now())...); err != nil {
+			return err
+		}
+		// Other sessions end: whoever holds one did not prove the new number.
+		if err := s.deleteSessions(ctx, a.ID, sess.ID); err != nil {
 			return err
 		}
 		return s.record(ctx, a, ch.action, "success", c, nil)

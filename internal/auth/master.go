@@ -12,8 +12,8 @@ import (
 // secrets and public-key MACs) with the keyring's current key, after a rotation. Each
 // value is opened (or its MAC verified) before it is re-sealed, so a tampered value stops
 // the run instead of being blessed. It returns how many values changed. Keyed hashes of
-// e-mail tokens and SMS codes are not re-made: they expire within hours, so the previous
-// key is retired only after that.
+// SMS codes are not re-made: they expire within minutes and verify under any key still in
+// the ring, so retire the previous key only after that (e-mail tokens use no master key).
 func (s *Service) ResealMaster(ctx context.Context) (int, error) {
 	changed := 0
 	var accounts []Account

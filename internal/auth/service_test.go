@@ -935,6 +935,15 @@ func TestChangeEmailAndMobile(t *testing.T) {
 		if a, _ := h.svc.accountByID(ctx, u.id); a.Mobile != "+46701234580" || a.MobilePending != nil {
 			t.Fatalf("mobile %s pending %v", a.Mobile, a.MobilePending)
 		}
+		// A code that reached one number cannot confirm another.
+		if err := h.svc.RequestMobileChange(ctx, sess, "+46701234583", client); err != nil {
+			t.Fatal(err)
+		}
+		codeA := h.lastSMSCode("+46701234583")
+		if err := h.svc.RequestMobileChange(ctx, sess, "+46701234584", client); err != nil {
+			t.Fatal(err)
+		}
+		wantErr(t, h.svc.ConfirmMobileChange(ctx, sess, codeA, client), ErrInvalidCode)
 	})
 }
 
