@@ -12,17 +12,45 @@ import (
 // resetMailsPerHour bounds the reset links mailed to one account.
 const resetMailsPerHour = 5
 
-// RequestPasswordReset e-mails a reset link to a known address. It answers the same for
-// every address: the mail is handed to the relay in the background (it carries a secret,
-// but only in memory; a failure cannot be reported without telling who has an account).
+// resetThrottle bounds reset requests per IP (every request counts, known address or not).
+var resetThrottle = throttlePolicy{Free: 20, Base: 10 * time.Second, Max: time.Hour, LockAfter: 1000, LockFor: time.Hour}
+
+// RequestPasswordReset e-mails a reset link to a known address. It answers the same, at
+// the same speed, for every address: everything that depends on whether the address has
+// an account — the lookup, the token, the audit event, the mail — runs after the answer,
+// in the background. The link is a secret, but it exists only in memory until the relay
+// has it; a failure cannot be reported without telling who has an account.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Client) error {
 	email, err := NormalizeEmail(email)
 	if err != nil {
 		return nil
 	}
-	if err := s.checkThrottles(ctx, ipThrottleKey(c.IP)); err != nil {
+	key := "reset:ip:" + c.IP
+	if err := s.checkThrottles(ctx, key); err != nil {
 		return err
 	}
+	if _, err := s.throttleFail(ctx, key, resetThrottle); err != nil {
+		return err
+	}
+	select {
+	case s.background <- struct{}{}:
+	default:
+		s.log.Warn("auth: too many password resets in flight; request dropped")
+		return nil
+	}
+	go func() {
+		defer func() { <-s.background }()
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := s.mailResetLink(bctx, email, c); err != nil {
+			s.log.Warn("auth: password reset mail", "err", err)
+		}
+	}()
+	return nil
+}
+
+// mailResetLink does the work of a reset request for a known address.
+func (s *Service) mailResetLink(ctx context.Context, email string, c Client) error {
 	a, err := s.accountByEmail(ctx, email)
 	if isNotFound(err) {
 		return nil
@@ -30,33 +58,29 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 	if err != nil {
 		return fmt.Errorf("auth: reset: %w", err)
 	}
-	// A few links an hour are plenty; more would let anyone flood the address. The answer
-	// stays the same, so the limit tells nothing either.
-	recent, err := s.countEmailTokens(ctx, a.ID, purposeReset, s.now().Add(-time.Hour))
-	if err != nil {
-		return fmt.Errorf("auth: reset: %w", err)
-	}
-	if recent >= resetMailsPerHour {
-		return nil
-	}
-	tok, err := s.newEmailToken(ctx, purposeReset, a, a.Email, s.opts.ResetTokenTTL)
-	if err != nil {
+	var tok string
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
+		// A few links an hour are plenty; more would let anyone flood the address. Counted
+		// and inserted in one transaction, so concurrent requests cannot pass it together.
+		if err := s.lockAccount(ctx, a.ID); err != nil {
+			return err
+		}
+		recent, err := s.countEmailTokens(ctx, a.ID, purposeReset, s.now().Add(-time.Hour))
+		if err != nil || recent >= resetMailsPerHour {
+			return err
+		}
+		if tok, err = s.newEmailToken(ctx, purposeReset, a, a.Email, s.opts.ResetTokenTTL); err != nil {
+			return err
+		}
+		return s.record(ctx, a, "auth.password_reset.request", "success", c, nil)
+	})
+	if err != nil || tok == "" {
 		return err
 	}
-	if err := s.record(ctx, a, "auth.password_reset.request", "success", c, nil); err != nil {
-		return err
-	}
-	s.background <- struct{}{}
-	go func() {
-		defer func() { <-s.background }()
-		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		_ = s.sendMail(bctx, a.Email, a.Locale, "password_reset", map[string]any{
-			"Name": a.Name, "URL": s.opts.BaseURL + "/password-reset/" + tok,
-			"Minutes": int(s.opts.ResetTokenTTL.Minutes()),
-		})
-	}()
-	return nil
+	return s.sendMail(ctx, a.Email, a.Locale, "password_reset", map[string]any{
+		"Name": a.Name, "URL": s.opts.BaseURL + "/password-reset/" + tok,
+		"Minutes": int(s.opts.ResetTokenTTL.Minutes()),
+	})
 }
 
 // Drain waits until background deliveries have been handed over (tests, shutdown).
@@ -145,7 +169,7 @@ func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Cl
 		return ResetResult{}, err
 	}
 	fail := func(err error) (ResetResult, error) {
-		if _, ferr := s.throttleFail(ctx, tkey, accountThrottle); ferr != nil {
+		if _, ferr := s.throttleFail(ctx, tkey, codeThrottle); ferr != nil {
 			return ResetResult{}, ferr
 		}
 		return ResetResult{}, err

@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"errors"
 	"log/slog"
 	"os"
@@ -282,9 +283,23 @@ func TestSignUpExistingAddressLooksTheSame(t *testing.T) {
 	if res.AccountID == u.id || len(res.RecoveryCodes) != RecoveryCodeCount || !res.EmailSent || !res.SMSSent {
 		t.Fatalf("ghost result %+v", res)
 	}
-	// The ghost's SMS code verifies like a real one.
+	// The ghost's verify page, resend and code behave like a real sign-up's.
+	real, _ := h.svc.SignUp(ctx, SignUpInput{Email: testkit.Name("real") + "@example.com", Password: "another long passphrase", Mobile: "+46701234585", Name: "Real"}, client)
+	for _, id := range []string{res.AccountID, real.AccountID} {
+		st, err := h.svc.Verification(ctx, id)
+		if err != nil || st.MobileMasked == "" || st.MobileVerified {
+			t.Fatalf("verify page of %s: %+v %v", id, st, err)
+		}
+	}
+	before := h.sms.calls.Load()
+	if err := h.svc.ResendMobileCode(ctx, res.AccountID, client); err != nil || h.sms.calls.Load() != before+1 {
+		t.Fatalf("ghost resend: %v, calls %d", err, h.sms.calls.Load()-before)
+	}
 	if err := h.svc.VerifyMobile(ctx, res.AccountID, h.lastSMSCode("+46701234563"), client); err != nil {
 		t.Fatalf("ghost verify: %v", err)
+	}
+	if st, _ := h.svc.Verification(ctx, res.AccountID); !st.MobileVerified {
+		t.Fatal("the ghost's mobile does not show as verified")
 	}
 	// The owner is told; the account is unchanged and still logs in with the old password.
 	mails := h.outbox.List(u.email)
@@ -753,6 +768,7 @@ func TestMasterRotationReseals(t *testing.T) {
 	h := newHarness(t, bdb)
 	ctx := context.Background()
 	u := h.signUp("Mo", "+46701234574")
+	old := h.master.CurrentID()
 	if err := h.master.Rotate(); err != nil {
 		t.Fatal(err)
 	}
@@ -763,7 +779,14 @@ func TestMasterRotationReseals(t *testing.T) {
 	if n2, _ := h.svc.ResealMaster(ctx); n2 != 0 {
 		t.Errorf("second reseal changed %d", n2)
 	}
+	if err := h.master.Retire(old); err != nil {
+		t.Fatal(err)
+	}
 	h.login(u)
+	// Links mailed before the rotation still work after the old key is gone.
+	if err := h.svc.VerifyEmail(ctx, h.lastLinkToken(u.email), client); err != nil {
+		t.Fatalf("e-mail link after rotation: %v", err)
+	}
 }
 
 // A database writer cannot swap in their own public key: the MAC under the master key fails.
@@ -995,5 +1018,26 @@ func TestPendingTOTPNeedsStepUp(t *testing.T) {
 	wantErr(t, err, ErrStepUpRequired)
 	if a, _ := h.svc.accountByID(ctx, u.id); a.TOTPEnabled() {
 		t.Fatal("TOTP enabled without a step-up")
+	}
+}
+
+// Repeated sign-ups for one address are slowed before any Argon2id work or mail.
+func TestSignUpThrottledPerAddress(t *testing.T) {
+	bdb, _ := testkit.NewSQLite(t)
+	h := newHarness(t, bdb)
+	ctx := context.Background()
+	in := SignUpInput{Email: "again@example.com", Password: "a long enough passphrase", Mobile: "+46701234586", Name: "Again"}
+	var err error
+	n := 0
+	for ; n < 10; n++ {
+		if _, err = h.svc.SignUp(ctx, in, Client{IP: fmt.Sprintf("198.51.100.%d", n)}); err != nil {
+			break
+		}
+	}
+	if fe, _ := fault.As(err); fe == nil || fe.Kind != fault.RateLimited {
+		t.Fatalf("after %d sign-ups: %v", n, err)
+	}
+	if n != signUpAddrThrottle.Free+1 { // Free attempts pass freely; the next one sets the first wait
+		t.Errorf("allowed %d sign-ups for one address, want %d", n, signUpAddrThrottle.Free+1)
 	}
 }

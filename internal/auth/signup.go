@@ -5,10 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/securemailbox/securemailbox/internal/db"
 	"github.com/securemailbox/securemailbox/internal/fault"
 	"github.com/securemailbox/securemailbox/internal/keys"
+)
+
+// Sign-up rate limits: every attempt counts (the counters fade after a quiet day).
+var (
+	signUpIPThrottle   = throttlePolicy{Free: 30, Base: 10 * time.Second, Max: 10 * time.Minute, LockAfter: 10000, LockFor: time.Hour}
+	signUpAddrThrottle = throttlePolicy{Free: 3, Base: time.Minute, Max: time.Hour, LockAfter: 10000, LockFor: time.Hour}
 )
 
 // SignUpInput is what a person gives to create an account.
@@ -88,6 +95,18 @@ func (s *Service) ValidateSignUp(in SignUpInput) error {
 func (s *Service) SignUp(ctx context.Context, in SignUpInput, c Client) (SignUpResult, error) {
 	in, err := s.validate(in)
 	if err != nil {
+		return SignUpResult{}, err
+	}
+	// Every sign-up costs eleven Argon2id runs and may mail the address's owner: bound them
+	// per IP and per address before any of that work.
+	ipKey, addrKey := "signup:ip:"+c.IP, "signup:addr:"+in.Email
+	if err := s.checkThrottles(ctx, ipKey, addrKey); err != nil {
+		return SignUpResult{}, err
+	}
+	if _, err := s.throttleFail(ctx, ipKey, signUpIPThrottle); err != nil {
+		return SignUpResult{}, err
+	}
+	if _, err := s.throttleFail(ctx, addrKey, signUpAddrThrottle); err != nil {
 		return SignUpResult{}, err
 	}
 	now := s.now()
@@ -240,7 +259,12 @@ func (s *Service) VerifyMobile(ctx context.Context, accountID, code string, c Cl
 func (s *Service) ResendMobileCode(ctx context.Context, accountID string, c Client) error {
 	a, err := s.accountByID(ctx, accountID)
 	if isNotFound(err) {
-		return nil
+		// The sign-up of a taken address: resend to the number it gave, like a real one.
+		phone, used, err := s.codeTrail(ctx, purposeVerifyMobile, accountID)
+		if err != nil || phone == "" || used {
+			return err
+		}
+		return s.sendCode(ctx, purposeVerifyMobile, accountID, accountID, phone, c.Lang, c)
 	}
 	if err != nil {
 		return fmt.Errorf("auth: resend code: %w", err)
@@ -275,12 +299,17 @@ type VerificationStatus struct {
 	Email, MobileMasked           string
 }
 
-// Verification returns the verification state of accountID. An unknown id looks like a
-// fresh, unverified account.
+// Verification returns the verification state of accountID. The sign-up of a taken
+// address (no account behind its id) shows the number it gave and its own progress, like a
+// real one; an id nobody signed up with looks like a fresh, unverified account.
 func (s *Service) Verification(ctx context.Context, accountID string) (VerificationStatus, error) {
 	a, err := s.accountByID(ctx, accountID)
 	if isNotFound(err) {
-		return VerificationStatus{}, nil
+		phone, used, err := s.codeTrail(ctx, purposeVerifyMobile, accountID)
+		if err != nil || phone == "" {
+			return VerificationStatus{}, err
+		}
+		return VerificationStatus{MobileVerified: used, MobileMasked: MaskPhone(phone)}, nil
 	}
 	if err != nil {
 		return VerificationStatus{}, err

@@ -186,6 +186,30 @@ func (s *Service) useCode(ctx context.Context, id string) (bool, error) {
 	return n == 1, nil
 }
 
+// codeTrail returns the number the newest code of (purpose, object) went to, and whether any
+// code of it was used. It lets a sign-up whose address was taken (which stores no account)
+// look exactly like a real one on the verify page.
+func (s *Service) codeTrail(ctx context.Context, purpose, object string) (phone string, used bool, err error) {
+	var codes []smsCode
+	err = s.conn(ctx).NewSelect().Model(&codes).Where("purpose = ? AND object = ?", purpose, object).
+		OrderExpr("created_at DESC, id DESC").Limit(20).Scan(ctx)
+	if err != nil || len(codes) == 0 {
+		return "", false, db.Classify(err)
+	}
+	for _, c := range codes {
+		used = used || c.UsedAt != nil
+	}
+	return codes[0].Phone, used, nil
+}
+
+// lockAccount takes the account's row lock for the rest of the transaction (PostgreSQL;
+// SQLite's write transactions are already serial), so count-then-insert limits hold.
+func (s *Service) lockAccount(ctx context.Context, id string) error {
+	var got string
+	err := forUpdate(s.conn(ctx).NewSelect().Model((*Account)(nil)).Column("id").Where("id = ?", id)).Scan(ctx, &got)
+	return db.Classify(err)
+}
+
 // countSends counts SMS sent since `since` where column = value.
 func (s *Service) countSends(ctx context.Context, column, value string, since time.Time) (int, error) {
 	q := s.conn(ctx).NewSelect().Model((*smsSend)(nil)).Where("sent_at > ?", since)

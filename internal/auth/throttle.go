@@ -56,35 +56,33 @@ func (s *Service) throttleCheck(ctx context.Context, key string) (time.Duration,
 	}
 	now := s.now()
 	if t.BlockedUntil.After(now) {
-		return t.BlockedUntil.Sub(now), t.Failures >= accountThrottle.LockAfter, nil
+		// Only the account lock outlasts a day; every other block is a wait.
+		wait := t.BlockedUntil.Sub(now)
+		return wait, wait > 24*time.Hour, nil
 	}
 	return 0, false, nil
 }
 
-// throttleFail records a failure on key and returns the failure count.
+// throttleFail records a failure on key and returns the failure count. The count is
+// incremented in the database (an upsert that locks the row), so concurrent failures are
+// all counted, on SQLite and PostgreSQL alike.
 func (s *Service) throttleFail(ctx context.Context, key string, p throttlePolicy) (int, error) {
 	now := s.now()
 	var failures int
 	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
 		conn := db.Conn(ctx, s.db)
-		var t throttle
-		err := forUpdate(conn.NewSelect().Model(&t).Where("key = ?", key)).Scan(ctx)
-		if err != nil && !isNotFound(db.Classify(err)) {
+		t := throttle{Key: key, Failures: 1, LastFailureAt: now, BlockedUntil: now}
+		err := conn.NewInsert().Model(&t).
+			On("CONFLICT (key) DO UPDATE").
+			Set("failures = throttle.failures + 1").
+			Set("last_failure_at = EXCLUDED.last_failure_at").
+			Returning("failures").
+			Scan(ctx, &failures)
+		if err != nil {
 			return err
 		}
-		if err != nil {
-			t = throttle{Key: key}
-		}
-		t.Failures++
-		t.LastFailureAt = now
-		t.BlockedUntil = now.Add(p.delay(t.Failures))
-		failures = t.Failures
-		_, err = conn.NewInsert().Model(&t).
-			On("CONFLICT (key) DO UPDATE").
-			Set("failures = EXCLUDED.failures").
-			Set("last_failure_at = EXCLUDED.last_failure_at").
-			Set("blocked_until = EXCLUDED.blocked_until").
-			Exec(ctx)
+		_, err = conn.NewUpdate().Model((*throttle)(nil)).Set("blocked_until = ?", now.Add(p.delay(failures))).
+			Where("key = ?", key).Exec(ctx)
 		return err
 	})
 	if err != nil {
