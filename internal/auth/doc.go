@@ -11,5 +11,6 @@
 // gateway during the request; a failure is reported to the caller, who can resend.
 //
 // It imports tenants (L1) and internal packages; it must not import mailbox, billing,
-// organizer or internal/web (http*.go files use fiber and internal/web/request only).
+// organizer or internal/web. Its http*.go files (the JSON API and the account pages) use
+// fiber, internal/web/request and the views; the rest knows nothing of HTTP.
 package auth
