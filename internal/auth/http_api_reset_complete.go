@@ -30,5 +30,5 @@ func (h *HTTP) apiResetComplete(c *fiber.Ctx) error {
 	if err != nil {
 		return withField(err, resetField(err, in.RecoveryCode != ""))
 	}
-	return request.JSON(c, fiber.StatusOK, resetCompleteResponse{KeysKept: res.KeysKept, RecoveryCodes: res.RecoveryCodes})
+	return request.JSON(c, fiber.StatusOK, resetCompleteResponse(res))
 }

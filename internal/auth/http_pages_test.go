@@ -395,3 +395,158 @@ func TestPageLanguageFollowsAccount(t *testing.T) {
 	}
 	wantBody(t, b.get("/account"), `lang="sv"`, "Ditt språk är sparat.")
 }
+
+// logIn logs the browser in as p.
+func (b *browser) logIn(p person) {
+	b.e.t.Helper()
+	b.get("/login")
+	wantRedirect(b.e.t, b.post("/login", "email", p.email, "password", p.password), "/account")
+}
+
+// stepUp does the SMS step-up on its page, to continue at next.
+func (b *browser) stepUp(next, phone string) {
+	b.e.t.Helper()
+	page := "/account/step-up?next=" + url.QueryEscape(next)
+	wantRedirect(b.e.t, b.post("/account/step-up/sms", "next", next), page+"&sms=sent")
+	wantRedirect(b.e.t, b.post("/account/step-up", "code", b.e.smsCode(phone), "next", next), next)
+}
+
+func TestPagePasswordChange(t *testing.T) {
+	e := newEnv(t)
+	p := e.signUp("Paula", "+46701234582", "en")
+	b := e.browser()
+	b.logIn(p)
+	other, _ := e.login(p)
+
+	r := b.get("/account/security")
+	wantBody(t, r, `href="/account/password"`)
+	stepUp := "/account/step-up?next=%2Faccount%2Fpassword"
+	wantRedirect(t, b.get("/account/password"), stepUp)
+	wantRedirect(t, b.post("/account/password", "new_password", "a new and quiet harbour"), stepUp)
+	b.stepUp("/account/password", p.mobile)
+
+	r = b.get("/account/password")
+	wantStatus(t, r, 200)
+	wantBody(t, r, `data-testid="password-form"`, `name="_csrf"`, `autocomplete="new-password"`,
+		"At least 12 characters", "you are logged out on all your other devices")
+
+	// Without the CSRF field the change is refused before the handler runs.
+	r = b.postRaw("/account/password", "new_password", "a new and quiet harbour")
+	wantStatus(t, r, 403)
+	e.login(p)
+
+	r = b.post("/account/password", "new_password", "password1234")
+	wantStatus(t, r, 400)
+	wantBody(t, r, `data-testid="password-form"`, `id="f-new-password-error"`, `aria-invalid="true"`, "This password is too common")
+	wantNotBody(t, r, "password1234")
+
+	wantRedirect(t, b.post("/account/password", "new_password", "a new and quiet harbour"), "/account/security")
+	wantBody(t, b.get("/account/security"), "Password changed; other sessions were logged out.")
+	e.check(t, scenario{method: "GET", path: "/api/v1/me", token: other, status: 401})
+	e.check(t, scenario{method: "POST", path: "/api/v1/sessions", body: map[string]string{"email": p.email, "password": p.password}, status: 401})
+	p.password = "a new and quiet harbour"
+	tok, _ := e.login(p)
+	e.check(t, scenario{method: "GET", path: "/api/v1/me", token: tok, status: 200, want: []string{p.email}})
+
+	// Once the step-up has run out, the form sends the visitor through a new one.
+	e.clock.Advance(6 * time.Minute)
+	wantRedirect(t, b.post("/account/password", "new_password", "yet another calm harbour"), stepUp)
+	wantRedirect(t, b.get("/account/password"), stepUp)
+	e.login(p)
+}
+
+func TestPageEmailChange(t *testing.T) {
+	e := newEnv(t)
+	p := e.signUp("Elsa", "+46701234583", "en")
+	taken := e.signUp("Frida", "+46701234584", "en")
+	b := e.browser()
+	b.logIn(p)
+
+	wantBody(t, b.get("/account"), `href="/account/email"`)
+	stepUp := "/account/step-up?next=%2Faccount%2Femail"
+	wantRedirect(t, b.get("/account/email"), stepUp)
+	wantRedirect(t, b.post("/account/email", "email", "elsa.new@example.com"), stepUp)
+	b.stepUp("/account/email", p.mobile)
+
+	r := b.get("/account/email")
+	wantStatus(t, r, 200)
+	wantBody(t, r, `data-testid="email-form"`, `name="_csrf"`, `data-testid="email-current">`+p.email+`<`,
+		"Your current address stays in use until you open the link.")
+
+	r = b.post("/account/email", "email", "elsa at example")
+	wantStatus(t, r, 400)
+	wantBody(t, r, `value="elsa at example"`, `id="f-email-error"`, "Enter an e-mail address like name@example.com.")
+	r = b.post("/account/email", "email", taken.email)
+	wantStatus(t, r, 409)
+	wantBody(t, r, `value="`+taken.email+`"`, `id="f-email-error"`, "Another account uses that e-mail address.")
+
+	wantRedirect(t, b.post("/account/email", "email", "elsa.new@example.com"), "/account")
+	r = b.get("/account")
+	wantBody(t, r, "We have sent a link to your new address. Your current address stays in use until you open the link.",
+		`data-testid="profile-email">`+p.email+`<`)
+	e.login(p) // the current address still logs in
+
+	link := e.linkToken("elsa.new@example.com", "verify/email")
+	wantBody(t, b.get("/verify/email/"+link), `data-testid="confirm-email-form"`)
+	wantRedirect(t, b.post("/verify/email", "token", link), "/account")
+	wantBody(t, b.get("/account"), `data-testid="profile-email">elsa.new@example.com<`, "Your e-mail address is confirmed.")
+	e.check(t, scenario{method: "POST", path: "/api/v1/sessions", body: map[string]string{"email": p.email, "password": p.password}, status: 401})
+	p.email = "elsa.new@example.com"
+	tok, _ := e.login(p)
+	e.check(t, scenario{method: "GET", path: "/api/v1/me", token: tok, status: 200, want: []string{`"email":"elsa.new@example.com"`}})
+
+	// The address the account already has sends nothing and says so.
+	wantRedirect(t, b.post("/account/email", "email", "Elsa.New@example.com"), "/account")
+	wantBody(t, b.get("/account"), "That is already your e-mail address.")
+
+	e.clock.Advance(6 * time.Minute)
+	wantRedirect(t, b.post("/account/email", "email", "elsa.third@example.com"), stepUp)
+}
+
+func TestPageMobileChange(t *testing.T) {
+	e := newEnv(t)
+	p := e.signUp("Mats", "+46701234585", "en")
+	b := e.browser()
+	b.logIn(p)
+	other, _ := e.login(p)
+
+	wantBody(t, b.get("/account"), `href="/account/mobile"`)
+	stepUp := "/account/step-up?next=%2Faccount%2Fmobile"
+	wantRedirect(t, b.get("/account/mobile"), stepUp)
+	wantRedirect(t, b.get("/account/mobile?sent=1"), stepUp) // no number waits for a code
+	wantRedirect(t, b.post("/account/mobile", "mobile", "+46 73 765 43 22"), stepUp)
+	b.stepUp("/account/mobile", p.mobile)
+
+	r := b.get("/account/mobile")
+	wantStatus(t, r, 200)
+	wantBody(t, r, `data-testid="mobile-form"`, `name="_csrf"`, "you are logged out on all your other devices")
+	wantNotBody(t, r, `data-testid="mobile-verify-form"`)
+
+	r = b.post("/account/mobile", "mobile", "42")
+	wantStatus(t, r, 400)
+	wantBody(t, r, `value="42"`, `id="f-mobile-error"`, "Enter a mobile number that can receive SMS")
+
+	wantRedirect(t, b.post("/account/mobile", "mobile", "+46 73 765 43 22"), "/account/mobile?sent=1")
+	// The code form needs no fresh step-up: the code itself proves the new number.
+	e.clock.Advance(6 * time.Minute)
+	r = b.get("/account/mobile?sent=1")
+	wantStatus(t, r, 200)
+	wantBody(t, r, `data-testid="mobile-verify-form"`, `inputmode="numeric"`, `autocomplete="one-time-code"`,
+		"We have sent a code by SMS to +46 ••• ••43 22.")
+
+	r = b.post("/account/mobile/verify", "code", "000000")
+	wantStatus(t, r, 400)
+	wantBody(t, r, `data-testid="mobile-verify-form"`, `id="f-code-error"`, "That code is not valid")
+	wantNotBody(t, r, `value="000000"`)
+	e.check(t, scenario{method: "GET", path: "/api/v1/me", token: other, status: 200, want: []string{`"mobile":"` + p.mobile + `"`}})
+
+	wantRedirect(t, b.post("/account/mobile/verify", "code", e.smsCode("+46737654322")), "/account")
+	wantBody(t, b.get("/account"), "Your mobile number is changed; other sessions were logged out.",
+		`data-testid="profile-mobile">+46737654322<`)
+	e.check(t, scenario{method: "GET", path: "/api/v1/me", token: other, status: 401})
+
+	// Step-up codes now go to the new number.
+	tok, _ := e.login(p)
+	e.check(t, scenario{method: "GET", path: "/api/v1/me", token: e.stepUp(tok, "+46737654322"), status: 200,
+		want: []string{`"mobile":"+46737654322"`}})
+}

@@ -85,6 +85,12 @@ func TestPages(t *testing.T) {
 			if !strings.Contains(d.HTML, `href="/verify"`) {
 				t.Error("no way to confirm the unconfirmed mobile number")
 			}
+			if viewtest.Attr(d.One("profile-change-email"), "href") != "/account/email" {
+				t.Error("no link to change the e-mail address")
+			}
+			if viewtest.Attr(d.One("profile-change-mobile"), "href") != "/account/mobile" {
+				t.Error("no link to change the mobile number")
+			}
 		}},
 		{"security, totp off", func(p layout.Page) templ.Component {
 			return account.Security(p, account.SecurityProps{RecoveryCodesLeft: 1})
@@ -109,6 +115,9 @@ func TestPages(t *testing.T) {
 			d.Contains(viewtest.T(t, lang, "security.phone_none"))
 			if !strings.Contains(d.HTML, `href="/account/backup-phone"`) {
 				t.Error("no link to the backup phone")
+			}
+			if viewtest.Attr(d.One("password-change"), "href") != "/account/password" {
+				t.Error("no link to change the password")
 			}
 		}},
 		{"security, totp on", func(p layout.Page) templ.Component {
@@ -204,6 +213,95 @@ func TestPages(t *testing.T) {
 			d.Form("/account/backup-phone")
 			if strings.Contains(d.HTML, "/account/backup-phone/verify") {
 				t.Error("verify form without a pending number")
+			}
+		}},
+		{"password", func(p layout.Page) templ.Component {
+			return account.Password(p, components.Form{})
+		}, func(t *testing.T, d *viewtest.Doc, lang string) {
+			if current(d) != "/account/security" {
+				t.Errorf("current = %q", current(d))
+			}
+			f := d.One("password-form")
+			if viewtest.Attr(f, "action") != "/account/password" {
+				t.Error("password form posts elsewhere")
+			}
+			fieldAttr(t, f, "new_password", "type", "password")
+			fieldAttr(t, f, "new_password", "autocomplete", "new-password")
+			fieldAttr(t, f, "new_password", "aria-describedby", "f-new-password-hint")
+			d.Contains(viewtest.T(t, lang, "password.new_password_hint"))
+			d.Contains(viewtest.T(t, lang, "password.sessions_note"))
+			if strings.Contains(d.HTML, "field-error") {
+				t.Error("an error on a fresh form")
+			}
+		}},
+		{"password, refused", func(p layout.Page) templ.Component {
+			f := hostileForm("new_password")
+			f.Error, f.Values["new_password"] = "", "should-not-appear"
+			return account.Password(p, f)
+		}, func(t *testing.T, d *viewtest.Doc, lang string) {
+			d.Escaped()
+			f := d.Form("/account/password")
+			fieldAttr(t, f, "new_password", "value", "")
+			fieldAttr(t, f, "new_password", "aria-invalid", "true")
+			if strings.Contains(d.HTML, "should-not-appear") {
+				t.Error("the password was rendered")
+			}
+			d.Contains(viewtest.T(t, lang, "form.check_fields"))
+		}},
+		{"email", func(p layout.Page) templ.Component {
+			return account.Email(p, account.EmailProps{Current: viewtest.Hostile, Form: hostileForm("email")})
+		}, func(t *testing.T, d *viewtest.Doc, lang string) {
+			d.Escaped()
+			if current(d) != "/account" {
+				t.Errorf("current = %q", current(d))
+			}
+			if got := viewtest.Text(d.One("email-current")); got != viewtest.Hostile {
+				t.Errorf("current address = %q", got)
+			}
+			f := d.One("email-form")
+			if viewtest.Attr(f, "action") != "/account/email" {
+				t.Error("e-mail form posts elsewhere")
+			}
+			fieldAttr(t, f, "email", "type", "email")
+			fieldAttr(t, f, "email", "autocomplete", "email")
+			fieldAttr(t, f, "email", "value", viewtest.Hostile)
+			fieldAttr(t, f, "email", "aria-describedby", "f-email-hint f-email-error")
+			d.Contains(viewtest.T(t, lang, "email.intro"))
+		}},
+		{"mobile", func(p layout.Page) templ.Component {
+			return account.Mobile(p, account.MobileProps{Current: "+46701234567", Form: hostileForm("mobile")})
+		}, func(t *testing.T, d *viewtest.Doc, lang string) {
+			d.Escaped()
+			if current(d) != "/account" {
+				t.Errorf("current = %q", current(d))
+			}
+			f := d.One("mobile-form")
+			if viewtest.Attr(f, "action") != "/account/mobile" {
+				t.Error("mobile form posts elsewhere")
+			}
+			fieldAttr(t, f, "mobile", "type", "tel")
+			fieldAttr(t, f, "mobile", "value", viewtest.Hostile)
+			d.None("mobile-verify-form")
+			d.Contains(viewtest.T(t, lang, "mobile.sessions_note"))
+			d.Contains("+46701234567")
+		}},
+		{"mobile, code sent", func(p layout.Page) templ.Component {
+			return account.Mobile(p, account.MobileProps{Current: "+46701234567", Sent: true, PendingMasked: viewtest.Hostile, Form: hostileForm("code")})
+		}, func(t *testing.T, d *viewtest.Doc, lang string) {
+			d.Escaped()
+			f := d.One("mobile-verify-form")
+			if viewtest.Attr(f, "action") != "/account/mobile/verify" {
+				t.Error("code form posts elsewhere")
+			}
+			fieldAttr(t, f, "code", "value", "")
+			fieldAttr(t, f, "code", "inputmode", "numeric")
+			fieldAttr(t, f, "code", "autocomplete", "one-time-code")
+			d.Contains(viewtest.T(t, lang, "mobile.verify_intro", map[string]any{"Phone": viewtest.Hostile}))
+			d.Contains(viewtest.T(t, lang, "mobile.other_number"))
+			code := strings.Index(d.HTML, `action="/account/mobile/verify"`)
+			number := strings.Index(d.HTML, `action="/account/mobile"`)
+			if code < 0 || number < 0 || code > number {
+				t.Error("with a code sent, the code form should come first")
 			}
 		}},
 		{"sessions", func(p layout.Page) templ.Component {

@@ -54,3 +54,18 @@ type SessionRow struct {
 	LastSeen string
 	Current  bool
 }
+
+// EmailProps is the account's current address and the form for a new one.
+type EmailProps struct {
+	Current string
+	Form    components.Form
+}
+
+// MobileProps is the account's current mobile number and the form for a new one. Sent
+// means a code went to the new number (PendingMasked, masked) and the page takes it.
+type MobileProps struct {
+	Current       string
+	Sent          bool
+	PendingMasked string
+	Form          components.Form
+}
