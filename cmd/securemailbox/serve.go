@@ -49,7 +49,7 @@ func newWebServer(sys *system) (*web.Server, error) {
 		return nil, err
 	}
 	authHTTP := auth.NewHTTP(sys.auth, auth.HTTPOptions{Dev: sys.cfg.Dev})
-	areas := []web.Area{authHTTP, organizer.NewHTTP(sys.organizer, authHTTP, sys.auth), web.RegionsArea(sys.blob)}
+	areas := []web.Area{authHTTP, organizer.NewHTTP(sys.organizer, authHTTP, sys.auth), web.RegionsArea(sys.blob), web.OpenAPIArea()}
 	if sys.outbox != nil {
 		areas = append(areas, web.NewDevOutbox(sys.outbox, authHTTP.Page))
 	}
