@@ -51,6 +51,7 @@ func (h *HTTP) Mount(r fiber.Router) {
 	api.Post("/me/totp/confirm", h.RequireSession(h.apiTOTPConfirm))
 	api.Delete("/me/totp", h.RequireSession(h.apiTOTPDisable))
 	api.Post("/me/recovery-codes", h.RequireSession(h.apiRecoveryCodesRenew))
+	api.Post("/me/keys/recover", h.RequireSession(h.apiOldKeyRecover))
 	api.Put("/me/backup-phone", h.RequireSession(h.apiBackupPhoneUpdate))
 	api.Post("/me/backup-phone/verify", h.RequireSession(h.apiBackupPhoneVerify))
 	api.Put("/me/password", h.RequireSession(h.apiPasswordUpdate))

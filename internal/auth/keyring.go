@@ -114,8 +114,14 @@ func (s *Service) replaceRecoveryCodes(ctx context.Context, a *Account, rows []*
 // the row. It does not mark the code used. Every failure is ErrInvalidCode. Only codes of
 // the current key pair count: a code from before a reset without one seals a key that is
 // no longer the account's, and re-sealing that key under a new password would lock the
-// current one away.
+// current one away (RecoverOldKey is what such a code is for).
 func (s *Service) openRecoveryCode(ctx context.Context, a *Account, code string) (*keys.PrivateKey, *recoveryCode, error) {
+	return s.openCode(ctx, a, code, func(rc *recoveryCode, current *accountKey) bool { return rc.KeyID == current.ID })
+}
+
+// openCode checks a recovery code of account a whose row passes accept, with one Argon2id
+// run (or a dummy one, so a miss costs the same).
+func (s *Service) openCode(ctx context.Context, a *Account, code string, accept func(rc *recoveryCode, current *accountKey) bool) (*keys.PrivateKey, *recoveryCode, error) {
 	code = strings.TrimSpace(strings.ToLower(code))
 	id, secret, ok := strings.Cut(code, "-")
 	if !ok || id == "" || len(id) > 32 {
@@ -131,7 +137,7 @@ func (s *Service) openRecoveryCode(ctx context.Context, a *Account, code string)
 			return nil, nil, fmt.Errorf("auth: recovery code: %w", err)
 		}
 	}
-	if rc == nil || rc.AccountID != a.ID || rc.UsedAt != nil || rc.KeyID != current.ID {
+	if rc == nil || rc.AccountID != a.ID || rc.UsedAt != nil || !accept(rc, current) {
 		s.hasher.Dummy(ctx)
 		return nil, nil, ErrInvalidCode
 	}

@@ -1041,3 +1041,55 @@ func TestSignUpThrottledPerAddress(t *testing.T) {
 		t.Errorf("allowed %d sign-ups for one address, want %d", n, signUpAddrThrottle.Free+1)
 	}
 }
+
+// After a reset without a code, an old recovery code found later opens the old key pair,
+// which the keyring then keeps wrapped to the current one.
+func TestRecoverOldKeyAfterReset(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, bdb *bun.DB) {
+		h := newHarness(t, bdb)
+		ctx := context.Background()
+		u := h.signUp("Sam", "+46701234587")
+		_, sess := h.login(u)
+		oldPriv, _ := h.svc.PrivateKey(sess)
+		if err := h.svc.RequestPasswordReset(ctx, u.email, client); err != nil {
+			t.Fatal(err)
+		}
+		h.svc.Drain()
+		tok := h.lastLinkToken(u.email)
+		if err := h.svc.SendResetCode(ctx, tok, false, client); err != nil {
+			t.Fatal(err)
+		}
+		res, err := h.svc.CompletePasswordReset(ctx, ResetInput{Token: tok, NewPassword: "a password after the reset", Code: h.lastSMSCode(u.mobile), AcceptKeyLoss: true}, client)
+		if err != nil || res.KeysKept {
+			t.Fatalf("reset: %+v %v", res, err)
+		}
+		u.password = "a password after the reset"
+		_, sess = h.login(u)
+		if old, err := h.svc.OldKeys(ctx, sess); err != nil || len(old) != 0 {
+			t.Fatalf("old keys before recovery: %d %v", len(old), err)
+		}
+		// A code of the current key pair recovers nothing; an old code works once.
+		_, err = h.svc.RecoverOldKey(ctx, sess, res.RecoveryCodes[0], client)
+		wantErr(t, err, ErrInvalidCode)
+		id, err := h.svc.RecoverOldKey(ctx, sess, u.codes[4], client)
+		if err != nil || id != oldPriv.ID() {
+			t.Fatalf("recover: %q %v", id, err)
+		}
+		_, err = h.svc.RecoverOldKey(ctx, sess, u.codes[4], client)
+		wantErr(t, err, ErrInvalidCode)
+		got, err := h.svc.OldKeys(ctx, sess)
+		if err != nil || len(got) != 1 || got[0].ID() != oldPriv.ID() {
+			t.Fatalf("old keys: %v %v", got, err)
+		}
+		// What was wrapped to the old key opens with the recovered key.
+		ck := keys.NewContentKey()
+		info := keys.WrapInfo{Purpose: keys.WrapContent, Tenant: "t", ObjectKind: "message", ObjectID: "m1", RecipientKind: "account", RecipientID: u.id}
+		wrapped, err := keys.Wrap(oldPriv.Public(), ck, info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := keys.Unwrap(got[0], wrapped, info); err != nil {
+			t.Fatalf("old message key does not open: %v", err)
+		}
+	})
+}

@@ -64,6 +64,35 @@ func (s *Service) setKeySeal(ctx context.Context, accountID, keyID string, seale
 	return db.Classify(err)
 }
 
+func (s *Service) accountKeyByID(ctx context.Context, accountID, keyID string) (*accountKey, error) {
+	k := new(accountKey)
+	if err := s.conn(ctx).NewSelect().Model(k).Where("id = ? AND account_id = ?", keyID, accountID).Scan(ctx); err != nil {
+		return nil, db.Classify(err)
+	}
+	return k, nil
+}
+
+// setKeyWrap keeps an old key pair wrapped to the current one.
+func (s *Service) setKeyWrap(ctx context.Context, accountID, keyID string, wrapped []byte) error {
+	res, err := s.conn(ctx).NewUpdate().Model((*accountKey)(nil)).Set("wrapped = ?", wrapped).
+		Where("id = ? AND account_id = ? AND state = ?", keyID, accountID, keyOld).Exec(ctx)
+	if err != nil {
+		return db.Classify(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return db.ErrNotFound
+	}
+	return nil
+}
+
+// wrappedKeys lists the account's old keys that have been recovered.
+func (s *Service) wrappedKeys(ctx context.Context, accountID string) ([]accountKey, error) {
+	var rows []accountKey
+	err := s.conn(ctx).NewSelect().Model(&rows).
+		Where("account_id = ? AND state = ? AND wrapped IS NOT NULL", accountID, keyOld).OrderExpr("created_at").Scan(ctx)
+	return rows, db.Classify(err)
+}
+
 func (s *Service) recoveryCodeByID(ctx context.Context, id string) (*recoveryCode, error) {
 	rc := new(recoveryCode)
 	if err := s.conn(ctx).NewSelect().Model(rc).Where("id = ?", id).Scan(ctx); err != nil {

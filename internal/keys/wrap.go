@@ -18,6 +18,7 @@ const (
 	WrapPending WrapPurpose = "pending" // a pending recipient key pair
 	WrapLink    WrapPurpose = "link"    // something released by a link key
 	WrapSession WrapPurpose = "session" // something handed to a session
+	WrapKeyring WrapPurpose = "keyring" // an older key pair of an account, kept wrapped to its current one
 )
 
 // WrapInfo binds a wrap to where it belongs. All fields, plus the
