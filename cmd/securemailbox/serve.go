@@ -49,7 +49,9 @@ func newWebServer(sys *system) (*web.Server, error) {
 		return nil, err
 	}
 	authHTTP := auth.NewHTTP(sys.auth, auth.HTTPOptions{Dev: sys.cfg.Dev})
-	areas := []web.Area{authHTTP, organizer.NewHTTP(sys.organizer, authHTTP, sys.auth), web.RegionsArea(sys.blob), web.OpenAPIArea()}
+	// Public documents first: they must not pass through the session middleware, which
+	// would attach Set-Cookie to cacheable answers.
+	areas := []web.Area{web.OpenAPIArea(), web.RegionsArea(sys.blob), authHTTP, organizer.NewHTTP(sys.organizer, authHTTP, sys.auth)}
 	if sys.outbox != nil {
 		areas = append(areas, web.NewDevOutbox(sys.outbox, authHTTP.Page))
 	}

@@ -43,7 +43,7 @@ func (s *Service) sendCode(ctx context.Context, purpose, object, accountID, phon
 	now := s.now()
 	code := keys.NewNumericCode(6)
 	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
-		values := map[string]string{"phone": phone, "account_id": accountID, "ip": c.IP, "prefix": phonePrefix(phone)}
+		values := map[string]string{"phone": phone, "account_id": accountID, "ip": c.network(), "prefix": phonePrefix(phone)}
 		for _, l := range smsLimits {
 			n, err := s.countSends(ctx, l.column, values[l.column], now.Add(-l.window))
 			if err != nil {
@@ -61,7 +61,7 @@ func (s *Service) sendCode(ctx context.Context, purpose, object, accountID, phon
 			s.log.Error("auth: daily SMS budget reached", "budget", s.opts.SMSDailyBudget)
 			return ErrSMSRateLimited.After(time.Hour)
 		}
-		if err := s.insert(ctx, &smsSend{ID: db.NewID(), Phone: phone, Prefix: phonePrefix(phone), AccountID: accountID, IP: c.IP, SentAt: now}); err != nil {
+		if err := s.insert(ctx, &smsSend{ID: db.NewID(), Phone: phone, Prefix: phonePrefix(phone), AccountID: accountID, IP: c.network(), SentAt: now}); err != nil {
 			return err
 		}
 		return s.insert(ctx, &smsCode{

@@ -21,5 +21,5 @@ func (h *HTTP) mobileVerify(c *fiber.Ctx) error {
 		return h.renderVerify(c, status, id, f)
 	}
 	request.SetFlash(c, "auth.flash.mobile_verified")
-	return redirect(c, withQuery("/verify", "account", id))
+	return redirect(c, "/verify")
 }

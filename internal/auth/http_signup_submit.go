@@ -37,6 +37,6 @@ func (h *HTTP) signupSubmit(c *fiber.Ctx) error {
 	}
 	request.SetCookie(c, verifyCookie, res.AccountID, verifyMaxAge)
 	return request.Render(c, fiber.StatusOK, auth.RecoveryCodes(h.Page(c, "recovery_codes"), auth.RecoveryCodesProps{
-		Codes: res.RecoveryCodes, Next: withQuery("/verify", "account", res.AccountID),
+		Codes: res.RecoveryCodes, Next: "/verify",
 	}))
 }

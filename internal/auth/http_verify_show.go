@@ -8,8 +8,8 @@ import (
 	"github.com/securemailbox/securemailbox/views/components"
 )
 
-// verifyShow is GET /verify?account=ID: where the e-mail and mobile verifications stand.
-// The account id is not secret; the page shows nothing an id alone should not reveal.
+// verifyShow is GET /verify: where the e-mail and mobile verifications of the signed-up or
+// logged-in account stand.
 func (h *HTTP) verifyShow(c *fiber.Ctx) error {
 	id := verifyAccountID(c)
 	if id == "" {
@@ -34,11 +34,12 @@ func (h *HTTP) renderVerify(c *fiber.Ctx, status int, id string, f components.Fo
 	return request.Render(c, status, auth.Verify(h.Page(c, "verify"), props))
 }
 
-// verifyAccountID is the account the verify page is about: the one its form or address
-// names, else the logged-in account, else the one remembered since sign-up. Anything that
-// is not an account id is ignored.
+// verifyAccountID is the account the verify page is about: the logged-in account, else the
+// one this browser signed up (remembered in a cookie since sign-up). An id in the address
+// or the form is not enough: it would let anyone who learns an account id read its masked
+// number and send it codes. Anything that is not an account id is ignored.
 func verifyAccountID(c *fiber.Ctx) string {
-	candidates := []string{request.Form(c, "account"), query(c, "account")}
+	var candidates []string
 	if s := SessionFrom(c); s != nil {
 		candidates = append(candidates, s.Account.ID)
 	}

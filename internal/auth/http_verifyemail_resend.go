@@ -17,5 +17,5 @@ func (h *HTTP) verifyEmailResend(c *fiber.Ctx, s *Session) error {
 		return h.renderVerify(c, status, s.Account.ID, f)
 	}
 	request.SetFlash(c, "auth.flash.email_sent")
-	return redirect(c, withQuery("/verify", "account", s.Account.ID))
+	return redirect(c, "/verify")
 }

@@ -37,7 +37,7 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 		s.hasher.Dummy(ctx)
 		return Issued{}, ErrInvalidCredentials
 	}
-	akey, ikey := accountThrottleKey(email), ipThrottleKey(c.IP)
+	akey, ikey := accountThrottleKey(email), ipThrottleKey(c.network())
 	if err := s.checkThrottles(ctx, akey, ikey); err != nil {
 		return Issued{}, err
 	}
@@ -136,7 +136,7 @@ func (s *Service) CompleteMFA(ctx context.Context, token string, in MFAInput, c 
 	}
 	a := sess.Account
 	tkey := mfaThrottleKey(a.ID)
-	if err := s.checkThrottles(ctx, tkey, ipThrottleKey(c.IP)); err != nil {
+	if err := s.checkThrottles(ctx, tkey, ipThrottleKey(c.network())); err != nil {
 		return Issued{}, err
 	}
 	method, err := s.secondFactor(ctx, a, in, true)

@@ -25,7 +25,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 	if err != nil {
 		return nil
 	}
-	key := "reset:ip:" + c.IP
+	key := "reset:ip:" + c.network()
 	if err := s.checkThrottles(ctx, key); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode"
@@ -104,6 +105,24 @@ type Client struct {
 	IP        string
 	UserAgent string
 	Lang      string
+}
+
+// network is the unit of per-IP limits: an IPv4 address, or the IPv6 /64 it lies in — one
+// customer holds a whole /64 and could otherwise use a fresh address for every try.
+func (c Client) network() string {
+	a, err := netip.ParseAddr(c.IP)
+	if err != nil {
+		return c.IP
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return c.IP
+	}
+	return p.String()
 }
 
 func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }

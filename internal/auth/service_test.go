@@ -1093,3 +1093,17 @@ func TestRecoverOldKeyAfterReset(t *testing.T) {
 		}
 	})
 }
+
+func TestClientNetwork(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.7":                  "192.0.2.7",
+		"::ffff:192.0.2.7":           "192.0.2.7",
+		"2001:db8:1:2:3:4:5:6":       "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff:ffff:0:1": "2001:db8:1:2::/64",
+		"not an address":             "not an address",
+	} {
+		if got := (Client{IP: in}).network(); got != want {
+			t.Errorf("network(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -99,7 +99,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput, c Client) (SignUpR
 	}
 	// Every sign-up costs eleven Argon2id runs and may mail the address's owner: bound them
 	// per IP and per address before any of that work.
-	ipKey, addrKey := "signup:ip:"+c.IP, "signup:addr:"+in.Email
+	ipKey, addrKey := "signup:ip:"+c.network(), "signup:addr:"+in.Email
 	if err := s.checkThrottles(ctx, ipKey, addrKey); err != nil {
 		return SignUpResult{}, err
 	}

@@ -212,8 +212,11 @@ func (c Config) DevMasterKeyFile() string { return filepath.Join(c.DataDir, "dev
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+	if host, _, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("addr %q is not host:port", c.Addr)
+	} else if c.Dev && !isLoopback(host) {
+		// The dev outbox shows every link and code, to anyone who can reach it.
+		bad("--dev listens on loopback only (addr %q): its outbox shows every e-mailed link and SMS code", c.Addr)
 	}
 	if c.DataDir == "" {
 		bad("data directory is empty")

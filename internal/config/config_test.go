@@ -107,6 +107,10 @@ func TestValidate(t *testing.T) {
 	if err := dev.Validate(); err != nil {
 		t.Errorf("dev defaults invalid: %v", err)
 	}
+	open, _ := Load("serve", []string{"--dev", "--addr", "0.0.0.0:8080"}, nil)
+	if err := open.Validate(); err == nil || !strings.Contains(err.Error(), "loopback only") {
+		t.Errorf("dev on all interfaces: %v", err)
+	}
 	prod, _ := Load("serve", nil, nil)
 	err := prod.Validate()
 	for _, want := range []string{"master key is required", "base_url", "smtp.host", "sms.url", "HTTPS"} {

@@ -152,7 +152,7 @@ func setSecurityHeaders(c *fiber.Ctx, cacheable bool) {
 
 // csrf refuses unsafe requests that may have been forged by another site.
 //
-// Exempt are requests with "Authorization: Bearer": a cross-site page cannot make a browser
+// Exempt are API requests with "Authorization: Bearer": a cross-site page cannot make a browser
 // add that header (it would need a CORS preflight we never grant), so such clients are not
 // exposed to CSRF. The authentication layer must then authenticate such a request by the
 // token alone and ignore its cookies, so the exemption never covers a cookie session (which
@@ -167,7 +167,9 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
 		return c.Next()
 	}
-	if strings.HasPrefix(c.Path(), "/webhooks/") || hasBearer(c) {
+	// A bearer token is exempt only on the API: the pages are used with cookie sessions, so
+	// an Authorization header there must not switch the check off.
+	if strings.HasPrefix(c.Path(), "/webhooks/") || (hasBearer(c) && request.IsAPI(c)) {
 		return c.Next()
 	}
 	if request.IsAPI(c) && len(c.Request().Header.Peek(fiber.HeaderCookie)) == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"mime"
+	"net/netip"
 	"path"
 	"strings"
 	"time"
@@ -29,7 +30,7 @@ func (s *Server) routes() {
 		return c.SendString("ok")
 	})
 	s.app.Get("/readyz", s.readyz)
-	s.app.Get("/metrics", loopbackOnly, s.metrics.handler())
+	s.app.Get("/metrics", s.loopbackOnly, s.metrics.handler())
 	if s.deps.Static != nil {
 		s.app.Get(staticPrefix+"*", s.static)
 	}
@@ -126,12 +127,18 @@ func staticType(ext string) string {
 }
 
 // loopbackOnly lets only a scraper on this machine read the metrics: the direct peer must be
-// a loopback address and the request must not have come through a proxy (which would make
-// every visitor look local). Elsewhere /metrics does not exist.
-func loopbackOnly(c *fiber.Ctx) error {
-	ip := c.Context().RemoteIP()
-	if ip == nil || !ip.IsLoopback() || c.Get(fiber.HeaderXForwardedFor) != "" || c.Get("Forwarded") != "" {
+// a loopback address that is not a configured proxy, and the request must carry no
+// forwarding header (a proxy on this machine would make every visitor look local).
+// Elsewhere /metrics does not exist.
+func (s *Server) loopbackOnly(c *fiber.Ctx) error {
+	ip, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok || !ip.Unmap().IsLoopback() || s.isTrusted(ip.Unmap()) {
 		return fault.ErrNotFound
+	}
+	for _, h := range []string{fiber.HeaderXForwardedFor, "Forwarded", "X-Real-Ip", fiber.HeaderXForwardedHost, fiber.HeaderXForwardedProto} {
+		if c.Get(h) != "" {
+			return fault.ErrNotFound
+		}
 	}
 	return c.Next()
 }
