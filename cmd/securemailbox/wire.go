@@ -131,10 +131,18 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, mode buildM
 	}); err != nil {
 		return nil, err
 	}
+	s.closers = append(s.closers, func() error {
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		return s.jobs.Stop(sctx)
+	})
 	if s.blob, err = blob.Open(ctx, s.db, blobOpts, s.jobs); err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, s.blob.Close)
+	// The blob store closes after the job workers stop (closers run in reverse), because
+	// running repairs and moves use it.
+	jobsStop := s.closers[len(s.closers)-1]
+	s.closers = append(s.closers[:len(s.closers)-1], s.blob.Close, jobsStop)
 	s.organizer = organizer.New(organizer.Deps{
 		DB: db.Transactor{DB: s.db}, Tenants: s.tenants, Policy: s.policy, Storage: s.blob,
 		Scheduler: s.jobs, Audit: s.audit, Logger: log,
@@ -144,11 +152,6 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, mode buildM
 			return nil, err
 		}
 	}
-	s.closers = append(s.closers, func() error {
-		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		return s.jobs.Stop(sctx)
-	})
 	return s, nil
 }
 
@@ -179,6 +182,9 @@ func blobOptions(cfg config.Config) (blob.Options, error) {
 			})
 		}
 		o.Regions = append(o.Regions, ro)
+	}
+	if o.DefaultRegion == "" && len(o.Regions) > 0 {
+		o.DefaultRegion = o.Regions[0].ID // the first configured, as documented
 	}
 	if err := o.Validate(); err != nil {
 		return o, fmt.Errorf("regions: %w", err)
