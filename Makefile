@@ -33,7 +33,7 @@ test: check
 	go test -count=1 -timeout 45m $(PKGS)
 
 bench:
-	go test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/blob/... ./internal/keys/...
+	go test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/blob/... ./internal/keys/... ./internal/auth/...
 
 fmt:
 	gofmt -w $$(git ls-files '*.go' | grep -v '_templ.go$$')
