@@ -101,6 +101,7 @@ func (h *HTTP) Mount(r fiber.Router) {
 	r.Post("/account/totp/confirm", h.RequireSession(h.totpConfirm))
 	r.Post("/account/totp/disable", h.RequireSession(h.totpDisable))
 	r.Post("/account/recovery-codes", h.RequireSession(h.recoveryCodesRenew))
+	r.Post("/account/keys/recover", h.RequireSession(h.oldKeysRecover))
 	r.Get("/account/backup-phone", h.RequireSession(h.backupPhoneShow))
 	r.Post("/account/backup-phone", h.RequireSession(h.backupPhoneSubmit))
 	r.Post("/account/backup-phone/verify", h.RequireSession(h.backupPhoneVerify))

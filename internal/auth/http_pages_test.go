@@ -1,12 +1,15 @@
 package auth_test
 
 import (
+	"context"
 	"html"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/securemailbox/securemailbox/internal/auth"
 )
 
 // attr returns the first submatch of pattern in body.
@@ -555,4 +558,36 @@ func TestPageMobileChange(t *testing.T) {
 	tok, _ := e.login(p)
 	e.check(t, scenario{method: "GET", path: "/api/v1/me", token: e.stepUp(tok, "+46737654322"), status: 200,
 		want: []string{`"mobile":"+46737654322"`}})
+}
+
+// After a reset without a recovery code, ID control offers to open the older key with one
+// of its codes; a wrong code is refused on the page, a right one opens it.
+func TestPageRecoverOlderKey(t *testing.T) {
+	e := newEnv(t)
+	p := e.signUp("Olga", "+46701234588", "en")
+	ctx := context.Background()
+	if err := e.svc.RequestPasswordReset(ctx, p.email, auth.Client{IP: "192.0.2.9"}); err != nil {
+		t.Fatal(err)
+	}
+	tok := e.linkToken(p.email, "password-reset")
+	if err := e.svc.SendResetCode(ctx, tok, false, auth.Client{IP: "192.0.2.9"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.svc.CompletePasswordReset(ctx, auth.ResetInput{Token: tok, NewPassword: "a new and quiet passphrase", Code: e.smsCode(p.mobile), AcceptKeyLoss: true}, auth.Client{IP: "192.0.2.9"})
+	if err != nil || res.KeysKept {
+		t.Fatalf("reset: %+v %v", res, err)
+	}
+	p.password = "a new and quiet passphrase"
+	b := e.browser()
+	b.logIn(p)
+	r := b.get("/account/security")
+	wantBody(t, r, `data-testid="oldkeys-form"`, "one older key of yours is locked")
+	r = b.post("/account/keys/recover", "recovery_code", res.RecoveryCodes[0])
+	wantStatus(t, r, 400)
+	wantBody(t, r, `id="f-recovery-code-error"`, `data-testid="oldkeys-form"`)
+	wantNotBody(t, r, res.RecoveryCodes[0])
+	wantRedirect(t, b.post("/account/keys/recover", "recovery_code", p.codes[0]), "/account/security")
+	r = b.get("/account/security")
+	wantBody(t, r, "Your older key is open again")
+	wantNotBody(t, r, `data-testid="oldkeys-form"`)
 }

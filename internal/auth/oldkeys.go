@@ -105,3 +105,12 @@ func (s *Service) OldKeys(ctx context.Context, sess *Session) ([]*keys.PrivateKe
 	}
 	return out, nil
 }
+
+// LockedKeys counts the account's older key pairs that no recovery code has opened yet.
+func (s *Service) LockedKeys(ctx context.Context, sess *Session) (int, error) {
+	n, err := s.countLockedKeys(ctx, sess.Account.ID)
+	if err != nil {
+		return 0, fmt.Errorf("auth: locked keys: %w", err)
+	}
+	return n, nil
+}

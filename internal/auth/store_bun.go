@@ -85,6 +85,13 @@ func (s *Service) setKeyWrap(ctx context.Context, accountID, keyID string, wrapp
 	return nil
 }
 
+// countLockedKeys counts old keys not recovered yet.
+func (s *Service) countLockedKeys(ctx context.Context, accountID string) (int, error) {
+	n, err := s.conn(ctx).NewSelect().Model((*accountKey)(nil)).
+		Where("account_id = ? AND state = ? AND wrapped IS NULL", accountID, keyOld).Count(ctx)
+	return int(n), db.Classify(err)
+}
+
 // wrappedKeys lists the account's old keys that have been recovered.
 func (s *Service) wrappedKeys(ctx context.Context, accountID string) ([]accountKey, error) {
 	var rows []accountKey

@@ -121,7 +121,8 @@ func TestPages(t *testing.T) {
 			}
 		}},
 		{"security, totp on", func(p layout.Page) templ.Component {
-			return account.Security(p, account.SecurityProps{TOTPEnabled: true, RecoveryCodesLeft: 7, BackupPhone: viewtest.Hostile, BackupPhoneVerified: true})
+			return account.Security(p, account.SecurityProps{TOTPEnabled: true, RecoveryCodesLeft: 7, BackupPhone: viewtest.Hostile, BackupPhoneVerified: true, LockedKeys: 2,
+				RecoverForm: components.Form{Errors: map[string]string{"recovery_code": viewtest.Hostile}}})
 		}, func(t *testing.T, d *viewtest.Doc, lang string) {
 			d.Escaped()
 			d.None("totp-start")

@@ -19,6 +19,8 @@ type SecurityProps struct {
 	RecoveryCodesLeft   int
 	BackupPhone         string
 	BackupPhoneVerified bool
+	LockedKeys          int             // older key pairs still locked since a password reset
+	RecoverForm         components.Form // the form that opens them with an old recovery code
 }
 
 // StepUpProps describes the "Confirm it's you" check before a sensitive action; Next is
