@@ -105,10 +105,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, mode buildM
 		Logger:          log,
 	}, auth.Deps{
 		DB: s.db, Master: s.master,
-		// 64 MiB per Argon2id run, at most four at once: a login burst costs at most 256 MiB
-		// and queues instead of starving other requests.
-		Hasher: keys.NewHasher(keys.DefaultKDFParams(), 4),
-		Mailer: s.mailer, SMS: s.sms, Tenants: s.tenants, Audit: s.audit, I18n: s.i18n,
+		// 64 MiB per Argon2id run, at most four at once for logins and two for making
+		// recovery codes: a burst costs at most 384 MiB and queues instead of starving
+		// other requests, and sign-ups cannot hold up logins.
+		Hasher:     keys.NewHasher(keys.DefaultKDFParams(), 4),
+		CodeHasher: keys.NewHasher(keys.DefaultKDFParams(), 2),
+		Mailer:     s.mailer, SMS: s.sms, Tenants: s.tenants, Audit: s.audit, I18n: s.i18n,
 	})
 	s.closers = append(s.closers, func() error { s.auth.Drain(); return nil })
 

@@ -78,7 +78,7 @@ func (s *Service) newRecoveryCodes(ctx context.Context, a *Account, priv *keys.P
 		g.Go(func() error {
 			id := keys.NewCodeID()
 			secret := keys.NewRecoverySecret()
-			record, kek, err := s.hasher.Enroll(gctx, keys.NormalizeRecoverySecret(secret), recoveryOwner(id))
+			record, kek, err := s.codes.Enroll(gctx, keys.NormalizeRecoverySecret(secret), recoveryOwner(id))
 			if err != nil {
 				return err
 			}
