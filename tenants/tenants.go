@@ -45,19 +45,6 @@ type Membership struct {
 	Suspended  bool
 }
 
-// Scope is the tenant a request acts in. It is built only by this package, so a store
-// cannot be handed a tenant id that no check produced.
-type Scope struct {
-	tenantID  string
-	accountID string
-}
-
-// TenantID is the id every tenant-scoped query filters on.
-func (s Scope) TenantID() string { return s.tenantID }
-
-// AccountID is the acting account.
-func (s Scope) AccountID() string { return s.accountID }
-
 // Options configure the service.
 type Options struct {
 	DefaultRegion string
@@ -140,11 +127,6 @@ func (s *Service) Get(ctx context.Context, id string) (Tenant, error) {
 		return Tenant{}, fmt.Errorf("tenants: get: %w", err)
 	}
 	return t, nil
-}
-
-// PersonalScope is the scope of an account acting in its own personal tenant.
-func (s *Service) PersonalScope(accountID, personalTenantID string) Scope {
-	return Scope{tenantID: personalTenantID, accountID: accountID}
 }
 
 // Membership returns accountID's membership of tenantID (db.ErrNotFound when none).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/securemailbox/securemailbox/internal/db"
+	"github.com/securemailbox/securemailbox/internal/keys"
 )
 
 func accountThrottleKey(email string) string { return "login:acct:" + email }
@@ -68,6 +69,13 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	priv, err := s.unsealWithKEK(ctx, a, kek)
 	if err != nil {
 		return Issued{}, err
+	}
+	if s.hasher.NeedsRehash(a.PasswordRecord) {
+		// The Argon2id parameters were raised since this password was set: the login is the
+		// one moment the password is at hand to re-derive the record and re-seal the key.
+		if err := s.rehash(ctx, a, password, priv); err != nil {
+			return Issued{}, err
+		}
 	}
 	var out Issued
 	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
@@ -197,4 +205,20 @@ func (s *Service) secondFactor(ctx context.Context, a *Account, in MFAInput, all
 	default:
 		return "", ErrInvalidCode
 	}
+}
+
+// rehash re-derives the password record with the current parameters and re-seals the
+// account's private key under the new KEK, in one transaction.
+func (s *Service) rehash(ctx context.Context, a *Account, password string, priv *keys.PrivateKey) error {
+	record, kek, err := s.hasher.Enroll(ctx, password, passwordOwner(a))
+	if err != nil {
+		return fmt.Errorf("auth: rehash: %w", err)
+	}
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		a.PasswordRecord = record
+		if err := s.updateAccount(ctx, a, "password_record"); err != nil {
+			return err
+		}
+		return s.setKeySeal(ctx, a.ID, priv.ID(), keys.SealPrivateKey(kek, priv, keyBinding(a)))
+	})
 }

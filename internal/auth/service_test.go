@@ -1107,3 +1107,31 @@ func TestClientNetwork(t *testing.T) {
 		}
 	}
 }
+
+// Raising the Argon2id parameters upgrades a password's record at its next login, and the
+// key stays the same.
+func TestLoginRehashesOldParameters(t *testing.T) {
+	bdb, _ := testkit.NewSQLite(t)
+	h := newHarness(t, bdb)
+	ctx := context.Background()
+	u := h.signUp("Tage", "+46701234589")
+	_, sess := h.login(u)
+	before, _ := h.svc.PrivateKey(sess)
+	stronger := keys.TestKDFParams()
+	stronger.Iterations++
+	h.svc.hasher = keys.NewHasher(stronger, 2)
+	a, _ := h.svc.accountByID(ctx, u.id)
+	if !h.svc.hasher.NeedsRehash(a.PasswordRecord) {
+		t.Fatal("old record not recognised")
+	}
+	_, sess = h.login(u)
+	a, _ = h.svc.accountByID(ctx, u.id)
+	if h.svc.hasher.NeedsRehash(a.PasswordRecord) {
+		t.Fatal("the record was not upgraded")
+	}
+	after, _ := h.svc.PrivateKey(sess)
+	if after.ID() != before.ID() {
+		t.Fatal("key changed")
+	}
+	h.login(u) // and the upgraded record and seal work
+}

@@ -82,12 +82,6 @@ func (s *Service) validate(in SignUpInput) (SignUpInput, error) {
 	return out, &e
 }
 
-// ValidateSignUp checks a sign-up form without acting on it.
-func (s *Service) ValidateSignUp(in SignUpInput) error {
-	_, err := s.validate(in)
-	return err
-}
-
 // SignUp creates an account with its personal tenant, key pair and first recovery codes,
 // and sends the e-mail link and the SMS code. For an address that already has an account
 // it answers exactly the same way, after the same work, creates nothing, and tells the
