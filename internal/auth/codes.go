@@ -86,10 +86,8 @@ func (s *Service) sendCode(ctx context.Context, purpose, object, accountID, phon
 // codes get the same answer; failures are throttled per (purpose, object).
 func (s *Service) checkCode(ctx context.Context, purpose, object, code string) error {
 	key := "code:" + purpose + ":" + object
-	if wait, _, err := s.throttleCheck(ctx, key); err != nil {
+	if err := s.checkThrottles(ctx, key); err != nil {
 		return err
-	} else if wait > 0 {
-		return ErrTooManyAttempts.After(wait).With(map[string]any{"Wait": waitText(wait)})
 	}
 	c, err := s.latestCode(ctx, purpose, object)
 	if err != nil && !isNotFound(err) {
@@ -181,17 +179,5 @@ func (s *Service) notifyMail(ctx context.Context, a *Account, kind string, data 
 	data["Name"] = a.Name
 	if err := s.sendMail(ctx, a.Email, a.Locale, kind, data); err != nil && !errors.Is(err, ErrDelivery) {
 		s.log.Warn("auth: notice failed", "kind", kind, "err", err)
-	}
-}
-
-// waitText renders a wait for messages ("5 s", "3 min").
-func waitText(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%d s", int(d.Seconds()+0.999))
-	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Minutes()+0.999))
-	default:
-		return fmt.Sprintf("%d h", int(d.Hours()+0.999))
 	}
 }

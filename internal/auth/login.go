@@ -23,7 +23,7 @@ func (s *Service) checkThrottles(ctx context.Context, keys ...string) error {
 			return ErrLocked.After(wait)
 		}
 		if wait > 0 {
-			return ErrTooManyAttempts.After(wait).With(map[string]any{"Wait": waitText(wait)})
+			return ErrTooManyAttempts.After(wait) // the edge words the wait in the request's language
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,23 @@ func (p *Printer) Date(t time.Time) string {
 		return t.Format("2006-01-02 15:04") + " UTC"
 	default:
 		return t.Format("2 Jan 2006, 15:04") + " UTC"
+	}
+}
+
+// Duration formats a wait for people, rounded up to whole seconds, minutes or hours:
+// "45 s", "3 min", "2 h" in English, "45 s", "3 min", "2 tim" in Swedish.
+func (p *Printer) Duration(d time.Duration) string {
+	hour := "h"
+	if p.lang == "sv" {
+		hour = "tim"
+	}
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(math.Ceil(d.Seconds()))) + "\u00a0s"
+	case d < time.Hour:
+		return strconv.Itoa(int(math.Ceil(d.Minutes()))) + "\u00a0min"
+	default:
+		return strconv.Itoa(int(math.Ceil(d.Hours()))) + "\u00a0" + hour
 	}
 }
 

@@ -83,6 +83,16 @@ func TestPrinter(t *testing.T) {
 	if got := sv.Date(time.Date(2026, 12, 1, 8, 5, 0, 0, time.UTC)); got != "2026-12-01 08:05 UTC" {
 		t.Errorf("sv date = %q", got)
 	}
+	for d, want := range map[time.Duration]string{
+		900 * time.Millisecond: "1\u00a0s", 45 * time.Second: "45\u00a0s", 61 * time.Second: "2\u00a0min", 90 * time.Minute: "2\u00a0tim",
+	} {
+		if got := sv.Duration(d); got != want {
+			t.Errorf("sv duration %v = %q, want %q", d, got, want)
+		}
+	}
+	if got := b.Printer("en").Duration(3 * time.Hour); got != "3\u00a0h" {
+		t.Errorf("en duration = %q", got)
+	}
 	if got := sv.T("no.such.key"); got != "no.such.key" {
 		t.Errorf("missing key = %q", got)
 	}

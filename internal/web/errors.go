@@ -61,13 +61,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if fe.Kind == fault.RateLimited {
 		secs := retrySeconds(fe.RetryAfter)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
-		if _, ok := fe.Args["Wait"]; !ok {
-			args := map[string]any{"Wait": strconv.Itoa(secs) + " s"}
-			for k, v := range fe.Args {
-				args[k] = v
-			}
-			fe = fe.With(args)
+		// The wait is worded here, in the request's language, for every rate-limited answer.
+		args := map[string]any{"Wait": request.Printer(c).Duration(time.Duration(secs) * time.Second)}
+		for k, v := range fe.Args {
+			args[k] = v
 		}
+		fe = fe.With(args)
 	}
 	msg := request.Printer(c).Error(fe)
 

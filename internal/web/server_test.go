@@ -141,7 +141,7 @@ func TestErrorResponses(t *testing.T) {
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "2" {
 		t.Errorf("rate limited: status %d, Retry-After %q; want 429 and 2 (1.5 s rounded up)", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
-	if a := decodeAPIErr(t, body); a.Error.Code != "rate_limited" || !strings.Contains(a.Error.Message, "2 s") {
+	if a := decodeAPIErr(t, body); a.Error.Code != "rate_limited" || !strings.Contains(a.Error.Message, "2\u00a0s") {
 		t.Errorf("rate limited body = %+v", a.Error)
 	}
 
