@@ -2,9 +2,7 @@ package auth
 
 import (
 	"errors"
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -75,8 +73,8 @@ func formError(c *fiber.Ctx, err error, values map[string]string, field string) 
 	if !ok {
 		return components.Form{}, 0, err
 	}
-	if fe.Kind == fault.RateLimited && fe.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(math.Ceil(fe.RetryAfter.Seconds())))))
+	if fe.Kind == fault.RateLimited {
+		request.SetRetryAfter(c, fe.RetryAfter)
 	}
 	msg := request.Printer(c).Error(fe)
 	f := components.Form{Values: values, Errors: map[string]string{}}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -158,12 +160,28 @@ func (p *Printer) N(key string, count int, data ...map[string]any) string {
 
 // Error returns the safe, translated text of err: the fault's message key for a *fault.Error,
 // the generic internal-error text for anything else. It never returns err.Error().
+//
+// A fault with a RetryAfter gets its wait, worded in the printer's language, as {{.Wait}}
+// unless it brings a Wait of its own.
 func (p *Printer) Error(err error) string {
 	var fe *fault.Error
-	if errors.As(err, &fe) && fe.Key != "" {
-		return p.T(fe.Key, fe.Args)
+	if !errors.As(err, &fe) || fe.Key == "" {
+		return p.T(fault.ErrInternal.Key)
 	}
-	return p.T(fault.ErrInternal.Key)
+	args := fe.Args
+	if _, ok := args["Wait"]; !ok && fe.RetryAfter > 0 {
+		args = map[string]any{"Wait": p.Duration(RoundWait(fe.RetryAfter))}
+		for k, v := range fe.Args {
+			args[k] = v
+		}
+	}
+	return p.T(fe.Key, args)
+}
+
+// RoundWait rounds a wait up to whole seconds, at least one: what Retry-After says and
+// what the message words.
+func RoundWait(d time.Duration) time.Duration {
+	return max(time.Second, time.Duration(math.Ceil(d.Seconds()))*time.Second)
 }
 
 // HasKey reports whether the printer's catalog defines key.

@@ -100,6 +100,10 @@ func TestPrinter(t *testing.T) {
 	if got := sv.Error(wait); !strings.Contains(got, "5 s") {
 		t.Errorf("rate limited = %q", got)
 	}
+	// A fault that only knows its RetryAfter still says how long to wait, in the language.
+	if got := sv.Error(fault.ErrRateLimited.After(90 * time.Second)); !strings.Contains(got, "2\u00a0min") || strings.Contains(got, "no value") {
+		t.Errorf("rate limited from RetryAfter = %q", got)
+	}
 	if got := sv.Error(errors.New("secret detail")); strings.Contains(got, "secret") {
 		t.Errorf("plain error leaked: %q", got)
 	}

@@ -7,10 +7,8 @@ import (
 	"html"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
@@ -59,14 +57,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c, false)
 
 	if fe.Kind == fault.RateLimited {
-		secs := retrySeconds(fe.RetryAfter)
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
-		// The wait is worded here, in the request's language, for every rate-limited answer.
-		args := map[string]any{"Wait": request.Printer(c).Duration(time.Duration(secs) * time.Second)}
-		for k, v := range fe.Args {
-			args[k] = v
-		}
-		fe = fe.With(args)
+		request.SetRetryAfter(c, fe.RetryAfter)
 	}
 	msg := request.Printer(c).Error(fe)
 
@@ -207,10 +198,6 @@ func resetKeepingCookies(resp *fasthttp.Response) {
 		resp.Header.SetCookie(ck)
 		fasthttp.ReleaseCookie(ck)
 	}
-}
-
-func retrySeconds(d time.Duration) int {
-	return max(1, int(math.Ceil(d.Seconds())))
 }
 
 // builtinErrorPage is the page shown when Deps.ErrorPage is nil or fails. It has no styles

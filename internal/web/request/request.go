@@ -1,10 +1,14 @@
 package request
 
 import (
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/securemailbox/securemailbox/internal/i18n"
 )
 
 // localKey keys the values this package keeps in fiber's per-request locals. An unexported
@@ -82,4 +86,10 @@ func FormRaw(c *fiber.Ctx, name string) string {
 	}
 	// The multipart parser allocates its own strings, so this is already a copy.
 	return form.Value[name][0]
+}
+
+// SetRetryAfter sets Retry-After to d rounded up to whole seconds (at least one), the same
+// wait that i18n words in the message of a rate-limited fault.
+func SetRetryAfter(c *fiber.Ctx, d time.Duration) {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(i18n.RoundWait(d)/time.Second)))
 }
