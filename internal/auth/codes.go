@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -177,7 +176,5 @@ func (s *Service) notifyMail(ctx context.Context, a *Account, kind string, data 
 		data = map[string]any{}
 	}
 	data["Name"] = a.Name
-	if err := s.sendMail(ctx, a.Email, a.Locale, kind, data); err != nil && !errors.Is(err, ErrDelivery) {
-		s.log.Warn("auth: notice failed", "kind", kind, "err", err)
-	}
+	_ = s.sendMail(ctx, a.Email, a.Locale, kind, data) // a failure is logged there
 }

@@ -38,8 +38,9 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 		s.log.Warn("auth: too many password resets in flight; request dropped")
 		return nil
 	}
+	s.inFlight.Add(1)
 	go func() {
-		defer func() { <-s.background }()
+		defer func() { <-s.background; s.inFlight.Done() }()
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
 		if err := s.mailResetLink(bctx, email, c); err != nil {
@@ -84,14 +85,7 @@ func (s *Service) mailResetLink(ctx context.Context, email string, c Client) err
 }
 
 // Drain waits until background deliveries have been handed over (tests, shutdown).
-func (s *Service) Drain() {
-	for i := 0; i < cap(s.background); i++ {
-		s.background <- struct{}{}
-	}
-	for i := 0; i < cap(s.background); i++ {
-		<-s.background
-	}
-}
+func (s *Service) Drain() { s.inFlight.Wait() }
 
 // ResetState tells the reset page which second factors the account has.
 type ResetState struct {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -66,9 +67,10 @@ type Service struct {
 	opts    Options
 	block   blocklist
 	log     *slog.Logger
-	// background carries fire-and-forget deliveries (password-reset mail) so tests and
-	// shutdown can wait for them.
+	// background bounds the fire-and-forget deliveries (password-reset mail) in flight;
+	// inFlight lets tests and shutdown wait for them.
 	background chan struct{}
+	inFlight   sync.WaitGroup
 }
 
 // New returns a Service.

@@ -197,16 +197,14 @@ func (s *Service) RevokeSession(ctx context.Context, sess *Session, id string, c
 	return s.record(ctx, sess.Account, "auth.session.revoke", "success", c, map[string]string{"session": id})
 }
 
-// stepUpValid reports whether the session may do sensitive actions now.
-func (s *Service) stepUpValid(sess *Session) bool {
+// StepUpValid reports whether the session is inside its step-up window: it may do
+// sensitive actions now.
+func (s *Service) StepUpValid(sess *Session) bool {
 	return sess.StepUpUntil != nil && s.now().Before(*sess.StepUpUntil)
 }
 
-// StepUpValid reports whether the session is inside its step-up window.
-func (s *Service) StepUpValid(sess *Session) bool { return s.stepUpValid(sess) }
-
 func (s *Service) requireStepUp(sess *Session) error {
-	if !s.stepUpValid(sess) {
+	if !s.StepUpValid(sess) {
 		return ErrStepUpRequired
 	}
 	return nil
