@@ -1135,3 +1135,24 @@ func TestLoginRehashesOldParameters(t *testing.T) {
 	}
 	h.login(u) // and the upgraded record and seal work
 }
+
+// An action whose audit event cannot be written does not happen: sign-up leaves nothing
+// behind when the audit log refuses.
+func TestUnauditedActionDoesNotHappen(t *testing.T) {
+	bdb, _ := testkit.NewSQLite(t)
+	h := newHarness(t, bdb)
+	ctx := context.Background()
+	if _, err := bdb.ExecContext(ctx, "DROP TABLE audit_events"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.svc.SignUp(ctx, SignUpInput{Email: "unaudited@example.com", Password: "a long enough passphrase", Mobile: "+46701234590", Name: "U"}, client)
+	if err == nil {
+		t.Fatal("sign-up succeeded without its audit event")
+	}
+	for _, table := range []string{"accounts", "tenants", "account_keys", "recovery_codes", "email_tokens"} {
+		var n int
+		if err := bdb.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s: %d rows (%v) after a refused sign-up", table, n, err)
+		}
+	}
+}
