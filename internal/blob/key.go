@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"path"
 	"regexp"
 	"strings"
 )
@@ -61,6 +62,41 @@ func tempName(id string) string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return fmt.Sprintf(".%s.%x%s", id, b, tempSuffix)
+}
+
+// parseTempKey is tempName's inverse within objectKey's directory: it returns the object id
+// of an unfinished write, and ok is false for any other file — an operator's notes or a
+// backup tool's leftovers are never taken for ours.
+func parseTempKey(key string) (id string, ok bool) {
+	dir, name := path.Split(key)
+	if !strings.HasPrefix(name, ".") || !strings.HasSuffix(name, tempSuffix) {
+		return "", false
+	}
+	mid := strings.TrimSuffix(name[1:], tempSuffix)
+	i := strings.LastIndexByte(mid, '.')
+	if i <= 0 || !isHex16(mid[i+1:]) {
+		return "", false
+	}
+	id = mid[:i]
+	if !validID(id) {
+		return "", false
+	}
+	if _, got, ok := parseObjectKey(dir + id); !ok || got != id {
+		return "", false
+	}
+	return id, true
+}
+
+func isHex16(s string) bool {
+	if len(s) != 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // sha256State is the layout of crypto/sha256's marshaled state: magic, the eight 32-bit

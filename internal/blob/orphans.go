@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -113,7 +112,7 @@ func (s *Store) collectSite(ctx context.Context, regionID string, st site, cutof
 		return nil
 	}
 	err := st.List(ctx, func(e entry) error {
-		if !e.ModTime.Before(cutoff) || (!e.Temp && e.ID == "") || strings.Contains(e.Key, "..") {
+		if !e.ModTime.Before(cutoff) || e.ID == "" {
 			return nil
 		}
 		batch = append(batch, e)

@@ -286,12 +286,8 @@ func (d *dirSite) List(ctx context.Context, fn func(entry) error) error {
 		}
 		key := filepath.ToSlash(rel)
 		e := entry{Key: key, Size: fi.Size(), ModTime: fi.ModTime()}
-		name := de.Name()
-		if strings.HasPrefix(name, ".") && strings.HasSuffix(name, tempSuffix) {
-			e.Temp = true
-			if i := strings.IndexByte(name[1:], '.'); i > 0 {
-				e.ID = name[1 : 1+i]
-			}
+		if id, ok := parseTempKey(key); ok {
+			e.Temp, e.ID = true, id
 		} else if _, id, ok := parseObjectKey(key); ok {
 			e.ID = id
 		} else {
