@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
-	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/securemailbox/securemailbox/internal/redact"
 )
 
 // Actors that are not accounts.
@@ -75,20 +76,6 @@ var (
 	objectKindPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	detailKeyPattern  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
 )
-
-// secretWords are refused as a detail key or as the end of one ("reset_token", "apiKey").
-var secretWords = []string{"password", "passwd", "passphrase", "secret", "token", "code", "key"}
-
-// SecretKey reports whether a detail key names something that must never be logged.
-func SecretKey(key string) bool {
-	k := strings.ToLower(key)
-	for _, w := range secretWords {
-		if strings.HasSuffix(k, w) {
-			return true
-		}
-	}
-	return false
-}
 
 // checkText refuses invalid UTF-8, control characters and over-long values in a field that
 // is shown in the log viewer as one line.
@@ -158,7 +145,7 @@ func (e Event) Validate() error {
 		if len(k) > maxDetailKeyLen || !detailKeyPattern.MatchString(k) {
 			return fmt.Errorf("%w: detail key must be a short identifier", ErrInvalid)
 		}
-		if SecretKey(k) {
+		if redact.Sensitive(k) {
 			return fmt.Errorf("%w: %w: %q", ErrInvalid, ErrSecretDetail, k)
 		}
 		if len(v) > maxDetailValueLen {

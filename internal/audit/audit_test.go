@@ -58,6 +58,7 @@ func TestSecretDetailKeysRefused(t *testing.T) {
 	for _, key := range []string{
 		"password", "new_password", "Password", "secret", "client_secret", "token", "reset_token",
 		"resetToken", "code", "sms_code", "recovery_code", "key", "link_key", "apiKey", "passphrase",
+		"recovery_codes", "tokens", "passwords", "keys_kept", "subject", "body", "content",
 	} {
 		t.Run(key, func(t *testing.T) {
 			e := validEvent()
@@ -71,7 +72,7 @@ func TestSecretDetailKeysRefused(t *testing.T) {
 			}
 		})
 	}
-	for _, key := range []string{"reason", "method", "token_id", "code_id", "user_agent", "factor", "keys_kept"} {
+	for _, key := range []string{"reason", "method", "token_id", "code_id", "user_agent", "factor", "old_pair_kept", "public_key_id"} {
 		e := validEvent()
 		e.Detail = map[string]string{key: "x"}
 		if err := e.Validate(); err != nil {

@@ -5,11 +5,12 @@
 // signed checkpoints; until then the database refuses UPDATE, DELETE and TRUNCATE on the
 // table, and this package has no code path that changes or removes an event.
 //
-// Main types: Event, Filter and Store. Store.Record takes a bun.IDB so an event is written in
-// the same transaction as the action it describes.
+// Main types: Event, Filter and Store. Store.Record writes in the transaction the context
+// carries (db.Tx), so an event commits or rolls back with the action it describes.
 //
 // What may go in: ids, kinds, results and short descriptive values. No secrets, codes, tokens
-// or content: detail keys that name one (password, secret, token, code, key, …) are refused.
+// or content: detail keys that name one (password, secret, token, code, key, subject, body,
+// … and their plurals; internal/redact decides, for job arguments too) are refused.
 // User-controlled text is stored as data inside the JSON detail, never put into SQL text.
 //
 // It knows no domain: it must not import tenants, mailbox, billing, policy, organizer, views,

@@ -249,7 +249,7 @@ func (s *Service) CompletePasswordReset(ctx context.Context, in ResetInput, c Cl
 		if err := s.throttleReset(ctx, tkey, accountThrottleKey(a.Email), mfaThrottleKey(a.ID)); err != nil {
 			return err
 		}
-		return s.record(ctx, a, "auth.password_reset.complete", "success", c, map[string]string{"keys_kept": fmt.Sprint(res.KeysKept)})
+		return s.record(ctx, a, "auth.password_reset.complete", "success", c, map[string]string{"old_pair_kept": fmt.Sprint(res.KeysKept)})
 	})
 	if err != nil {
 		return ResetResult{}, err
