@@ -21,7 +21,7 @@ type mfaCompleteResponse struct {
 // apiMFAComplete is POST /api/v1/sessions/mfa with the MFA-pending token as bearer: the
 // second factor. The answer is a new token; the pending one is dead.
 func (h *HTTP) apiMFAComplete(c *fiber.Ctx) error {
-	token, ok := bearer(c)
+	token, ok := request.Bearer(c)
 	if !ok {
 		return ErrUnauthenticated
 	}

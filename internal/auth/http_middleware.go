@@ -52,7 +52,7 @@ func SessionFrom(c *fiber.Ctx) *Session { return authOf(c).session }
 func (h *HTTP) authenticate(c *fiber.Ctx) error {
 	st := &authState{}
 	c.Locals(keyAuth, st)
-	if t, ok := bearer(c); ok {
+	if t, ok := request.Bearer(c); ok {
 		st.token = t
 	} else if t := c.Cookies(sessionCookie); t != "" {
 		st.token, st.viaCookie = strings.Clone(t), true
@@ -73,16 +73,6 @@ func (h *HTTP) authenticate(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Next()
-}
-
-// bearer returns the token of an "Authorization: Bearer" header.
-func bearer(c *fiber.Ctx) (string, bool) {
-	scheme, token, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
-	token = strings.TrimSpace(token)
-	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return "", false
-	}
-	return strings.Clone(token), true
 }
 
 // SessionHandler is a handler that runs only for an authenticated session.
@@ -172,7 +162,7 @@ func forget(c *fiber.Ctx, name string) {
 // cookie returns a copy of a request cookie; nothing for a bearer request, whose token is
 // its only credential.
 func cookie(c *fiber.Ctx, name string) string {
-	if _, ok := bearer(c); ok {
+	if _, ok := request.Bearer(c); ok {
 		return ""
 	}
 	return strings.Clone(c.Cookies(name))

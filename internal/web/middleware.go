@@ -169,7 +169,7 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	}
 	// A bearer token is exempt only on the API: the pages are used with cookie sessions, so
 	// an Authorization header there must not switch the check off.
-	if strings.HasPrefix(c.Path(), "/webhooks/") || (hasBearer(c) && request.IsAPI(c)) {
+	if strings.HasPrefix(c.Path(), "/webhooks/") || (request.HasBearer(c) && request.IsAPI(c)) {
 		return c.Next()
 	}
 	if request.IsAPI(c) && len(c.Request().Header.Peek(fiber.HeaderCookie)) == 0 {
@@ -183,7 +183,3 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func hasBearer(c *fiber.Ctx) bool {
-	scheme, token, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
-	return ok && strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(token) != ""
-}

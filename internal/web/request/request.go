@@ -93,3 +93,21 @@ func FormRaw(c *fiber.Ctx, name string) string {
 func SetRetryAfter(c *fiber.Ctx, d time.Duration) {
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(i18n.RoundWait(d)/time.Second)))
 }
+
+// Bearer returns the token of an "Authorization: Bearer" header (copied). It is the one
+// parser of that header: the CSRF exemption and the session middleware must agree on
+// which requests carry a token.
+func Bearer(c *fiber.Ctx) (string, bool) {
+	scheme, token, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return strings.Clone(token), true
+}
+
+// HasBearer reports whether the request carries a bearer token.
+func HasBearer(c *fiber.Ctx) bool {
+	_, ok := Bearer(c)
+	return ok
+}
