@@ -168,18 +168,10 @@ func cookie(c *fiber.Ctx, name string) string {
 	return strings.Clone(c.Cookies(name))
 }
 
-// localNext returns s if it is a path on this site, else "". Browsers read "//host",
-// "/\host" and paths with control characters as other hosts, so those are refused.
+// localNext returns s if it is a path on this site, else "".
 func localNext(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
-		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		if ch := s[i]; ch == '\\' || ch < 0x20 || ch == 0x7f {
-			return ""
-		}
-	}
-	return strings.Clone(s)
+	p, _ := request.LocalPath(s)
+	return p
 }
 
 // orDefault returns s, or def when s is empty.

@@ -182,4 +182,3 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	}
 	return c.Next()
 }
-

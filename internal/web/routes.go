@@ -76,21 +76,7 @@ func (s *Server) setLang(c *fiber.Ctx) error {
 		return fault.ErrInvalid.Field("lang", "unsupported")
 	}
 	request.SetCookie(c, langCookie, lang, langMaxAge)
-	return c.Redirect(localPath(request.Form(c, "next")), fiber.StatusSeeOther)
-}
-
-// localPath returns next if it is a path on this site, else "/". Browsers read "//host",
-// "/\host" and paths with tabs or newlines stripped as other hosts, so those are refused.
-func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		return "/"
-	}
-	for i := 0; i < len(next); i++ {
-		if ch := next[i]; ch == '\\' || ch < 0x20 || ch == 0x7f {
-			return "/"
-		}
-	}
-	return next
+	return c.Redirect(localOrRoot(request.Form(c, "next")), fiber.StatusSeeOther)
 }
 
 // staticType pins the content types of the assets we ship, so they do not depend on the
@@ -141,4 +127,12 @@ func (s *Server) loopbackOnly(c *fiber.Ctx) error {
 		}
 	}
 	return c.Next()
+}
+
+// localOrRoot is next when it is a path on this site, else "/".
+func localOrRoot(next string) string {
+	if p, ok := request.LocalPath(next); ok {
+		return p
+	}
+	return "/"
 }

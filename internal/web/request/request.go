@@ -111,3 +111,18 @@ func HasBearer(c *fiber.Ctx) bool {
 	_, ok := Bearer(c)
 	return ok
 }
+
+// LocalPath returns a copy of s and true when s is a path on this site, the one check for
+// every redirect target a request names. Browsers read "//host", "/\\host" and paths with
+// control characters as other hosts, so those are refused.
+func LocalPath(s string) (string, bool) {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if ch := s[i]; ch == '\\' || ch < 0x20 || ch == 0x7f {
+			return "", false
+		}
+	}
+	return strings.Clone(s), true
+}
