@@ -113,7 +113,7 @@ func HasBearer(c *fiber.Ctx) bool {
 }
 
 // LocalPath returns a copy of s and true when s is a path on this site, the one check for
-// every redirect target a request names. Browsers read "//host", "/\\host" and paths with
+// every redirect target a request names. Browsers read "//host", "/\host" and paths with
 // control characters as other hosts, so those are refused.
 func LocalPath(s string) (string, bool) {
 	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
