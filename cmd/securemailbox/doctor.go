@@ -12,7 +12,6 @@ import (
 
 	"github.com/securemailbox/securemailbox/internal/config"
 	"github.com/securemailbox/securemailbox/internal/db"
-	"github.com/securemailbox/securemailbox/migrations"
 )
 
 // doctor checks what must hold before serving and prints one line per check. It exits
@@ -58,7 +57,7 @@ func doctor(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 		for _, s := range settings {
 			report(s.OK, "durability "+s.Name, s.Value)
 		}
-		if pending, err := migrations.Pending(ctx, bdb); err != nil {
+		if pending, err := pendingMigrations(ctx, bdb, cfg.DatabaseURL); err != nil {
 			report(false, "schema", err.Error())
 		} else if len(pending) > 0 {
 			report(false, "schema", fmt.Sprintf("%d migrations pending: run `securemailbox migrate`", len(pending)))

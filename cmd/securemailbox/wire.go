@@ -219,19 +219,27 @@ func (s *system) schema(ctx context.Context, migrate bool) error {
 		}
 		return nil
 	}
-	pending, err := migrations.Pending(ctx, s.db)
+	pending, err := pendingMigrations(ctx, s.db, s.cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
-	riverPending, err := jobs.Pending(ctx, s.db, s.cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	pending = append(pending, riverPending...)
 	if len(pending) > 0 {
 		return fmt.Errorf("the database schema is not up to date (%d pending migrations): run `securemailbox migrate` or serve with --migrate", len(pending))
 	}
 	return nil
+}
+
+// pendingMigrations lists what `migrate` would apply: the schema's and River's.
+func pendingMigrations(ctx context.Context, bdb *bun.DB, databaseURL string) ([]string, error) {
+	pending, err := migrations.Pending(ctx, bdb)
+	if err != nil {
+		return nil, err
+	}
+	river, err := jobs.Pending(ctx, bdb, databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	return append(pending, river...), nil
 }
 
 // notifications picks the dev outbox or the real relay and gateway.
