@@ -211,3 +211,21 @@ func TestResidencyMoveOverAPI(t *testing.T) {
 		t.Errorf("audit: %v", actions)
 	}
 }
+
+// The public documents skip the session middleware: a dead session cookie gets no
+// Set-Cookie on answers that shared caches may keep.
+func TestPublicDocumentsSetNoCookies(t *testing.T) {
+	base, _ := startDevServer(t)
+	for _, path := range []string{"/api/v1/openapi.json", "/api/v1/regions"} {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Cookie", "__Host-session=dead-token-from-yesterday")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(resp.Header.Values("Set-Cookie")) != 0 {
+			t.Errorf("%s: status %d, Set-Cookie %q", path, resp.StatusCode, resp.Header.Values("Set-Cookie"))
+		}
+	}
+}
