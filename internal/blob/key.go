@@ -1,7 +1,6 @@
 package blob
 
 import (
-	"crypto/rand"
 	"encoding"
 	"encoding/base32"
 	"errors"
@@ -10,6 +9,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/securemailbox/securemailbox/internal/keys"
 )
 
 // idBytes is the randomness of an object id: 160 bits from crypto/rand, so ids are neither
@@ -24,9 +25,7 @@ var (
 
 // newObjectID returns a fresh random object id (32 characters of lower-case base32).
 func newObjectID() string {
-	b := make([]byte, idBytes)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails (it panics on an unusable source)
-	return idEncoding.EncodeToString(b)
+	return idEncoding.EncodeToString(keys.Random(idBytes))
 }
 
 func validID(id string) bool { return idPattern.MatchString(id) }
@@ -59,9 +58,7 @@ const tempSuffix = ".tmp"
 // tempName returns a fresh temporary file name for id, in the object's own directory, so
 // the final rename stays inside one directory.
 func tempName(id string) string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf(".%s.%x%s", id, b, tempSuffix)
+	return fmt.Sprintf(".%s.%x%s", id, keys.Random(8), tempSuffix)
 }
 
 // parseTempKey is tempName's inverse within objectKey's directory: it returns the object id

@@ -3,7 +3,6 @@ package blob
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/securemailbox/securemailbox/internal/keys"
 )
 
 // dirSite keeps objects as files under a root directory. Durability: data is fsynced
@@ -229,11 +230,9 @@ func (d *dirSite) erase(p string) error {
 	}
 	fi, err := f.Stat()
 	if err == nil {
-		buf := make([]byte, min(fi.Size(), eraseBuf))
 		for left := fi.Size(); left > 0 && err == nil; {
-			n := min(left, int64(len(buf)))
-			_, _ = rand.Read(buf[:n])
-			_, err = f.Write(buf[:n])
+			n := min(left, eraseBuf)
+			_, err = f.Write(keys.Random(int(n)))
 			left -= n
 		}
 	}
@@ -320,8 +319,7 @@ func (d *dirSite) Check(ctx context.Context) SiteStatus {
 	if free, err := freeBytes(d.root); err == nil {
 		st.FreeBytes = free
 	}
-	probe := make([]byte, probeSize)
-	_, _ = rand.Read(probe)
+	probe := keys.Random(probeSize)
 	name := filepath.Join(d.root, fmt.Sprintf(".probe-%x", probe[:8]))
 	err := func() error {
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

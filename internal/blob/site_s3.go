@@ -3,7 +3,6 @@ package blob
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/securemailbox/securemailbox/internal/keys"
 )
 
 // s3PartSize bounds the memory of one S3 upload: objects up to this size go in one PUT,
@@ -257,8 +258,7 @@ func (s *s3Site) Check(ctx context.Context) SiteStatus {
 			st.Versioning = "Off"
 		}
 	}
-	probe := make([]byte, probeSize)
-	_, _ = rand.Read(probe)
+	probe := keys.Random(probeSize)
 	key := fmt.Sprintf("probe/%x", probe[:8])
 	err = func() error {
 		if _, err := s.cl.PutObject(ctx, s.bucket, key, bytes.NewReader(probe), int64(len(probe)), s.putOptions()); err != nil {

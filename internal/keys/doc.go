@@ -6,7 +6,11 @@
 // It is the only package in the module that imports crypto primitives
 // (crypto/hpke, crypto/aes, crypto/cipher, crypto/hkdf, crypto/hmac,
 // crypto/sha256, crypto/rand, crypto/subtle, crypto/ed25519 and
-// golang.org/x/crypto/argon2). Keeping them behind this small API means the
+// golang.org/x/crypto/argon2), with three stated exceptions that protect no
+// secret: crypto/sha256 as an integrity checksum in internal/blob (it resumes the
+// hash state chunk by chunk) and for asset versions in views, and crypto/tls where
+// connections are made (internal/web, internal/notify). TestCryptoImports holds
+// the module to this. Keeping them behind this small API means the
 // rest of the code base handles typed keys and opaque byte strings only, and
 // every format decision (versions, suites, bindings) is made and tested in
 // one place. It imports no domain package.

@@ -1,12 +1,13 @@
 package web
 
 import (
-	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/securemailbox/securemailbox/internal/keys"
 )
 
 // OpenAPIPath is where the OpenAPI document of the JSON API is served.
@@ -26,8 +27,7 @@ type openAPIArea struct{ etag string }
 // OpenAPIArea serves GET /api/v1/openapi.json (no authentication): the OpenAPI 3.1
 // document of the JSON API, cacheable, with an ETag for If-None-Match.
 func OpenAPIArea() Area {
-	sum := sha256.Sum256(openAPIDocument)
-	return openAPIArea{etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+	return openAPIArea{etag: `"` + hex.EncodeToString(keys.SHA256(openAPIDocument)[:16]) + `"`}
 }
 
 func (a openAPIArea) Mount(r fiber.Router) {

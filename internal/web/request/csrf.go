@@ -1,12 +1,11 @@
 package request
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/securemailbox/securemailbox/internal/keys"
 )
 
 // Names of the CSRF token's cookie, form field and header.
@@ -51,15 +50,12 @@ func VerifyCSRF(c *fiber.Ctx) bool {
 	if sent == "" {
 		sent = FormRaw(c, CSRFField)
 	}
-	return subtle.ConstantTimeCompare([]byte(cookie), []byte(sent)) == 1
+	return keys.Equal([]byte(cookie), []byte(sent))
 }
 
 func newToken() string {
-	// A token guards nothing but this browser's own forms and is never stored, so it is
-	// taken straight from the system CSPRNG rather than from internal/keys' typed secrets.
-	var b [32]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand crashes the program instead)
-	return base64.RawURLEncoding.EncodeToString(b[:])
+	// 256 random bits, base64url: a token that guards this browser's own forms.
+	return keys.NewSecret().String()
 }
 
 func wellFormed(t string) bool {
