@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/securemailbox/securemailbox/internal/audit"
+	"github.com/securemailbox/securemailbox/internal/auth"
 	"github.com/securemailbox/securemailbox/internal/blob"
 	"github.com/securemailbox/securemailbox/internal/db"
 	"github.com/securemailbox/securemailbox/internal/fault"
@@ -17,9 +18,8 @@ import (
 
 // Errors of the residency use cases.
 var (
-	ErrStepUpRequired = fault.New(fault.Forbidden, "step_up_required", "auth.error.step_up_required")
-	ErrUnknownRegion  = fault.New(fault.Invalid, "invalid_request", "organizer.error.unknown_region")
-	ErrSameRegion     = fault.New(fault.Conflict, "same_region", "organizer.error.same_region")
+	ErrUnknownRegion = fault.New(fault.Invalid, "invalid_request", "organizer.error.unknown_region")
+	ErrSameRegion    = fault.New(fault.Conflict, "same_region", "organizer.error.same_region")
 )
 
 // Actor is who asks: an account, whether its session holds a fresh step-up, and from where.
@@ -88,7 +88,7 @@ func (s *Service) RequestResidencyMove(ctx context.Context, a Actor, tenantID, r
 		return err
 	}
 	if !a.SteppedUp {
-		return ErrStepUpRequired
+		return auth.ErrStepUpRequired
 	}
 	return s.startMove(ctx, a.AccountID, a.IP, tenantID, region)
 }

@@ -94,7 +94,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, mode buildM
 	s.metrics = prometheus.NewRegistry()
 	blobOpts.Registerer = s.metrics
 	s.audit = audit.NewStore(s.db)
-	s.tenants = tenants.New(tenants.NewBunStore(s.db), tenants.Options{DefaultRegion: blobOpts.DefaultRegion})
+	s.tenants = tenants.New(tenants.NewBunStore(s.db), tenants.Options{DefaultRegion: blobOpts.NewTenantRegion()})
 	if s.policy, err = policy.New(s.tenants); err != nil {
 		return nil, err
 	}
@@ -184,9 +184,6 @@ func blobOptions(cfg config.Config) (blob.Options, error) {
 			})
 		}
 		o.Regions = append(o.Regions, ro)
-	}
-	if o.DefaultRegion == "" && len(o.Regions) > 0 {
-		o.DefaultRegion = o.Regions[0].ID // the first configured, as documented
 	}
 	if err := o.Validate(); err != nil {
 		return o, fmt.Errorf("regions: %w", err)

@@ -6,17 +6,13 @@ import (
 	"github.com/securemailbox/securemailbox/internal/web/request"
 )
 
-// langCookie is the web layer's cookie for a visitor's explicit language choice, which
-// would otherwise keep overriding the account's locale.
-const langCookie = "__Host-lang"
-
 // localeSubmit is POST /account/locale. The account's language becomes the choice of its
 // pages, so an earlier explicit choice of this browser is dropped.
 func (h *HTTP) localeSubmit(c *fiber.Ctx, s *Session) error {
 	if err := h.svc.SetLocale(c.UserContext(), s, request.Form(c, "locale")); err != nil {
 		return withField(err, "locale")
 	}
-	forget(c, langCookie)
+	forget(c, request.LangCookie)
 	request.SetFlash(c, "auth.flash.locale_saved")
 	return redirect(c, "/account")
 }

@@ -170,9 +170,6 @@ func (s *Store) Regions() []RegionInfo {
 	return out
 }
 
-// DefaultRegion is the region new tenants get.
-func (s *Store) DefaultRegion() string { return s.defRegn }
-
 // HasRegion reports whether id is a configured region.
 func (s *Store) HasRegion(id string) bool { _, ok := s.regions[id]; return ok }
 

@@ -34,8 +34,8 @@ const DefaultOrphanGrace = 6 * time.Hour
 type Options struct {
 	// Regions lists every region with its three sites.
 	Regions []RegionOptions
-	// DefaultRegion is the id of the region new tenants get. Empty means the only region
-	// when exactly one is configured.
+	// DefaultRegion is the id of the region new tenants get. Empty means the first
+	// configured region.
 	DefaultRegion string
 	// Now is the clock (UTC is taken). Nil means time.Now.
 	Now func() time.Time
@@ -96,6 +96,9 @@ func DefaultOptions(dataDir string) Options {
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
 // withDefaults returns a copy with the zero fields filled.
+// NewTenantRegion is the region new tenants get: DefaultRegion, or the first configured.
+func (o Options) NewTenantRegion() string { return o.withDefaults().DefaultRegion }
+
 func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -106,7 +109,7 @@ func (o Options) withDefaults() Options {
 	if o.OrphanGrace <= 0 {
 		o.OrphanGrace = DefaultOrphanGrace
 	}
-	if o.DefaultRegion == "" && len(o.Regions) == 1 {
+	if o.DefaultRegion == "" && len(o.Regions) > 0 {
 		o.DefaultRegion = o.Regions[0].ID
 	}
 	regions := make([]RegionOptions, len(o.Regions))

@@ -92,7 +92,7 @@ func TestDefaultOptionsOpen(t *testing.T) {
 	}
 	regs := s.Regions()
 	if len(regs) != 1 || regs[0].ID != "se" || regs[0].Name != "Sweden (EU)" || !regs[0].Default ||
-		strings.Join(regs[0].Sites, ",") != "se/a,se/b,se/c" || s.DefaultRegion() != "se" || !s.HasRegion("se") || s.HasRegion("de") {
+		strings.Join(regs[0].Sites, ",") != "se/a,se/b,se/c" || DefaultOptions("x").NewTenantRegion() != "se" || !s.HasRegion("se") || s.HasRegion("de") {
 		t.Fatalf("regions: %+v", regs)
 	}
 	for _, st := range s.Check(context.Background()) {
@@ -240,5 +240,20 @@ func TestChainingValue(t *testing.T) {
 	}
 	if _, err := chainingValue(sha512.New()); !errors.Is(err, errHashState) {
 		t.Fatalf("sha512 state: %v", err)
+	}
+}
+
+func TestNewTenantRegionIsTheFirstWithoutADefault(t *testing.T) {
+	base := t.TempDir()
+	o := Options{Regions: []RegionOptions{regionDirs(base, "de", "Germany"), regionDirs(base, "se", "Sweden")}}
+	if got := o.NewTenantRegion(); got != "de" {
+		t.Fatalf("new tenants go to %q, want the first configured", got)
+	}
+	if err := o.Validate(); err != nil {
+		t.Fatalf("two regions without a default: %v", err)
+	}
+	o.DefaultRegion = "se"
+	if got := o.NewTenantRegion(); got != "se" {
+		t.Fatalf("new tenants go to %q, want the default", got)
 	}
 }

@@ -229,15 +229,3 @@ func Durability(ctx context.Context, db *bun.DB) ([]Setting, error) {
 	out = append(out, Setting{Name: "secure_delete", Value: fmt.Sprint(sd), OK: sd == 1})
 	return out, nil
 }
-
-// Checkpoint truncates the SQLite WAL so deleted pages do not linger in it (after secure
-// deletion). On PostgreSQL it does nothing.
-func Checkpoint(ctx context.Context, db *bun.DB) error {
-	if DialectName(db) == Postgres {
-		return nil
-	}
-	if _, err := db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-		return fmt.Errorf("db: checkpoint: %w", err)
-	}
-	return nil
-}

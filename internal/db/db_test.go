@@ -70,9 +70,6 @@ func TestClassifyAndTx(t *testing.T) {
 		if err != nil || cnt != 0 {
 			t.Fatalf("rolled-back rows visible: %d %v", cnt, err)
 		}
-		if err := db.Checkpoint(ctx, bdb); err != nil {
-			t.Fatal(err)
-		}
 	})
 }
 

@@ -15,7 +15,6 @@ import (
 )
 
 const (
-	langCookie   = "__Host-lang"
 	staticPrefix = "/static/"
 )
 
@@ -58,7 +57,7 @@ func (s *Server) begin(c *fiber.Ctx) {
 	request.SetID(c, id)
 	c.Set(fiber.HeaderXRequestID, id)
 	request.SetClientIP(c, s.clientIP(c))
-	explicit := c.Cookies(langCookie)
+	explicit := c.Cookies(request.LangCookie)
 	if !s.deps.I18n.Supported(explicit) {
 		explicit = ""
 	}

@@ -75,7 +75,7 @@ func (s *Server) setLang(c *fiber.Ctx) error {
 	if !s.deps.I18n.Supported(lang) {
 		return fault.ErrInvalid.Field("lang", "unsupported")
 	}
-	request.SetCookie(c, langCookie, lang, langMaxAge)
+	request.SetCookie(c, request.LangCookie, lang, langMaxAge)
 	return c.Redirect(localOrRoot(request.Form(c, "next")), fiber.StatusSeeOther)
 }
 

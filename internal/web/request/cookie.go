@@ -36,3 +36,6 @@ func SetCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
 func ClearCookie(c *fiber.Ctx, name string) {
 	SetCookie(c, name, "", -time.Second)
 }
+
+// LangCookie holds a visitor's explicit choice of language.
+const LangCookie = "__Host-lang"
