@@ -18,9 +18,6 @@ func (h *HTTP) emailChangeSubmit(c *fiber.Ctx, s *Session) error {
 	if errors.Is(err, ErrStepUpRequired) {
 		return toStepUp(c, emailChangePath)
 	}
-	if errors.Is(err, ErrEmailTaken) {
-		err = ErrEmailTaken.Field("email", ErrEmailTaken.Code) // next to the field, not above the form
-	}
 	if err != nil {
 		f, status, err := formError(c, err, map[string]string{"email": email}, "email")
 		if err != nil {

@@ -30,11 +30,12 @@ func decodeOptional(c *fiber.Ctx, dst any) error {
 	return request.DecodeJSON(c, dst)
 }
 
-// withField names field as the culprit of a validation error that names none, so API
-// clients get it in details and forms show the message next to the field.
+// withField names field as the culprit of a refusal the person can fix on the form (a
+// validation error or a conflict such as a taken address) that names none, so API clients
+// get it in details and forms show the message next to the field.
 func withField(err error, field string) error {
 	fe, ok := fault.As(err)
-	if !ok || fe.Kind != fault.Invalid || len(fe.Details) > 0 || field == "" {
+	if !ok || (fe.Kind != fault.Invalid && fe.Kind != fault.Conflict) || len(fe.Details) > 0 || field == "" {
 		return err
 	}
 	return fe.Field(field, fe.Code)
@@ -76,10 +77,14 @@ func formError(c *fiber.Ctx, err error, values map[string]string, field string) 
 	if fe.Kind == fault.RateLimited {
 		request.SetRetryAfter(c, fe.RetryAfter)
 	}
-	msg := request.Printer(c).Error(fe)
+	p := request.Printer(c)
+	msg := p.Error(fe)
 	f := components.Form{Values: values, Errors: map[string]string{}}
 	for _, d := range fe.Details {
 		f.Errors[d.Field] = msg
+		if d.Key != "" { // the field's own message
+			f.Errors[d.Field] = p.T(d.Key, d.Args)
+		}
 	}
 	if len(f.Errors) == 0 {
 		f.Error = msg
@@ -92,6 +97,8 @@ func resetField(err error, usedRecoveryCode bool) string {
 	switch {
 	case errors.Is(err, ErrWeakPassword):
 		return "new_password"
+	case errors.Is(err, ErrKeysWillBeLost):
+		return "accept_key_loss"
 	case errors.Is(err, ErrInvalidCode) && usedRecoveryCode:
 		return "recovery_code"
 	case errors.Is(err, ErrInvalidCode):

@@ -1,8 +1,6 @@
 package auth
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/securemailbox/securemailbox/internal/web/request"
@@ -22,13 +20,9 @@ func (h *HTTP) resetSubmit(c *fiber.Ctx) error {
 	}
 	res, err := h.svc.CompletePasswordReset(c.UserContext(), in, clientOf(c))
 	if err != nil {
-		lost := errors.Is(err, ErrKeysWillBeLost)
 		f, status, err := formError(c, err, nil, resetField(err, in.RecoveryCode != ""))
 		if err != nil {
 			return err
-		}
-		if lost {
-			f.Errors["accept_key_loss"], f.Error = f.Error, ""
 		}
 		return h.renderReset(c, status, false, f)
 	}

@@ -26,13 +26,6 @@ func (h *HTTP) signupSubmit(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if len(f.Errors) > 0 {
-			p := request.Printer(c)
-			_, errs := h.svc.fieldErrors(in)
-			for field, ferr := range errs {
-				f.Errors[field] = p.Error(ferr)
-			}
-		}
 		return request.Render(c, status, auth.Signup(h.Page(c, "signup"), f))
 	}
 	request.SetCookie(c, verifyCookie, res.AccountID, verifyMaxAge)

@@ -71,7 +71,7 @@ func (s *Service) validate(in SignUpInput) (SignUpInput, error) {
 			if first == nil {
 				first = fe
 			}
-			details = append(details, fault.Detail{Field: field, Code: fe.Code})
+			details = append(details, fault.Detail{Field: field, Code: fe.Code, Key: fe.Key, Args: fe.Args})
 		}
 	}
 	if first == nil {

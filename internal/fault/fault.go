@@ -25,10 +25,14 @@ const (
 	Unavailable                 // 503
 )
 
-// Detail names one field of a request that is wrong and why (an API code).
+// Detail names one field of a request that is wrong and why (an API code). Key and Args,
+// when set, are that field's own message (a form shows it next to the field); otherwise
+// the error's message stands for every field.
 type Detail struct {
-	Field string `json:"field"`
-	Code  string `json:"code"`
+	Field string         `json:"field"`
+	Code  string         `json:"code"`
+	Key   string         `json:"-"`
+	Args  map[string]any `json:"-"`
 }
 
 // Error is a user-facing error. Code is the API's snake_case code, Key the i18n message key
