@@ -50,7 +50,7 @@ func TestDecodeJSON(t *testing.T) {
 			if a.Error.Code != tc.code {
 				t.Errorf("code %q, want %q", a.Error.Code, tc.code)
 			}
-			if len(tc.details) != len(a.Error.Details) || (len(tc.details) > 0 && tc.details[0] != a.Error.Details[0]) {
+			if len(tc.details) != len(a.Error.Details) || (len(tc.details) > 0 && (tc.details[0].Field != a.Error.Details[0].Field || tc.details[0].Code != a.Error.Details[0].Code)) {
 				t.Errorf("details %+v, want %+v", a.Error.Details, tc.details)
 			}
 			if strings.Contains(body, "json:") {
